@@ -1,0 +1,3 @@
+from balancecoach.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Plain-text, Markdown, HTML and CSV renderings of the practice's results."""

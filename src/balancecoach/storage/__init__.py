@@ -1,0 +1,1 @@
+"""Files: where they live, reading them fast (tomllib) and writing them safely."""
