@@ -24,6 +24,15 @@ SeedSource = Literal[
     "five-star-service-and-production",
 ]
 
+#: The rating scale every statement is answered on.
+RATING_WORDS = {
+    1: "strongly disagree",
+    2: "disagree",
+    3: "neither",
+    4: "agree",
+    5: "strongly agree",
+}
+
 
 class Pole(StrEnum):
     """The two orientations every statement is keyed to."""

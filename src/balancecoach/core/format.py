@@ -26,3 +26,18 @@ def signed(value: float, digits: int = 0) -> str:
 
 def count(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def format_value(unit: str, value: float) -> str:
+    """A metric or input value in its unit: 62%, $1,250, $937.50/h, 14, NPS 38."""
+    if unit == "percent":
+        return percent(value)
+    if unit == "currency":
+        return money(value)
+    if unit == "currency_per_hour":
+        return money(value, cents=True) + "/h"
+    if unit == "hours":
+        return f"{count(value)} h"
+    if unit == "score":
+        return signed(value)
+    return count(value)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from balancecoach.core.content import MetricDefinition
 from balancecoach.core.errors import DataError
-from balancecoach.core.format import count, money, percent, signed
+from balancecoach.core.format import format_value
 from balancecoach.core.formula import UndefinedResult
 
 #: A miss within this share of the target (10%) is amber rather than red.
@@ -20,21 +20,6 @@ AMBER_SHARE = 0.10
 
 Status = Literal["green", "amber", "red"]
 Number = Annotated[float, Field(allow_inf_nan=False)]
-
-
-def format_value(unit: str, value: float) -> str:
-    """A metric or input value in its unit: 62%, $1,250, $937.50/h, 14, NPS 38."""
-    if unit == "percent":
-        return percent(value)
-    if unit == "currency":
-        return money(value)
-    if unit == "currency_per_hour":
-        return money(value, cents=True) + "/h"
-    if unit == "hours":
-        return f"{count(value)} h"
-    if unit == "score":
-        return signed(value)
-    return count(value)
 
 
 class MetricTarget(BaseModel):

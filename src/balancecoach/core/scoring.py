@@ -24,14 +24,6 @@ LEAN_GAP = 20.0
 #: Answers this far apart (in rating steps) become conversation prompts.
 PROMPT_MIN_STEPS = 2
 
-RATING_WORDS = {
-    1: "strongly disagree",
-    2: "disagree",
-    3: "neither",
-    4: "agree",
-    5: "strongly agree",
-}
-
 
 class Quadrant(StrEnum):
     INTEGRATED = "integrated"

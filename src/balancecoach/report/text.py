@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from balancecoach.core.assessment import AssessmentResult
-from balancecoach.core.content import Content
-from balancecoach.core.format import signed
-from balancecoach.core.goals import GoalDerivation
-from balancecoach.core.metrics import format_value
-from balancecoach.core.scoring import RATING_WORDS, PoleScores
+from balancecoach.core.content import RATING_WORDS
+from balancecoach.core.format import format_value, signed
+
+if TYPE_CHECKING:  # only the command that needs them pays for building these models
+    from balancecoach.core.assessment import AssessmentResult
+    from balancecoach.core.content import Content
+    from balancecoach.core.goals import GoalDerivation
+    from balancecoach.core.scoring import PoleScores
 
 WIDTH = 78
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Side-by-side timings: each figure is a median of several runs, printed with the floor
+measured in the same run and the ratio between them. Run by hand, not as a test:
+
+    .venv/bin/python scripts/bench.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def compare(label: str, cmd: list[str], floor_label: str, floor: list[str], runs: int) -> None:
+    timed(cmd), timed(floor)  # warm the file cache
+    ours, base = [], []
+    for _ in range(runs):  # interleaved, so a noisy moment hits both
+        ours.append(timed(cmd))
+        base.append(timed(floor))
+    m_ours, m_base = statistics.median(ours), statistics.median(base)
+    print(
+        f"{label:<38} {m_ours * 1000:8.1f} ms   {floor_label:<26} {m_base * 1000:8.1f} ms"
+        f"   ratio {m_ours / m_base:5.2f}×"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved runs\n")
+    bc = [PY, "-m", "balancecoach"]
+    pass_ = [PY, "-c", "pass"]
+    pyd = [PY, "-c", "import pydantic"]
+    compare(
+        "balancecoach catalog metrics",
+        [*bc, "catalog", "metrics"],
+        "python -c pass",
+        pass_,
+        args.runs,
+    )
+    compare(
+        "balancecoach catalog metrics",
+        [*bc, "catalog", "metrics"],
+        "python -c 'import pydantic'",
+        pyd,
+        args.runs,
+    )
+    compare(
+        "balancecoach goal examples/goal.toml",
+        [*bc, "goal", "examples/goal.toml"],
+        "python -c 'import pydantic'",
+        pyd,
+        args.runs,
+    )
+    compare(
+        "balancecoach score examples/answers",
+        [*bc, "score", "examples/answers.toml"],
+        "python -c 'import pydantic'",
+        pyd,
+        args.runs,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
