@@ -74,6 +74,19 @@ def cmd_goal(args: argparse.Namespace) -> int:
     return 0
 
 
+def store_from(args: argparse.Namespace):  # -> PracticeStore
+    """The practice store for --data-dir, $BALANCECOACH_HOME or the user data directory."""
+    from balancecoach.storage.paths import data_dir
+    from balancecoach.storage.store import PracticeStore
+
+    return PracticeStore(data_dir(args.data_dir))
+
+
+#: Modules that add further commands: each defines ``add_parser(sub)`` which registers its
+#: subcommand with ``set_defaults(run=...)``. They import only argparse at the top.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def _format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
@@ -92,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where practices are kept (default: $BALANCECOACH_HOME, else the user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("catalog", help="list the questions, metrics or communication practices")
@@ -108,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="INPUTS.toml")
     _format_option(p)
     p.set_defaults(run=cmd_goal)
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"balancecoach.commands.{name}").add_parser(sub, _format_option)
     return parser
 
 
