@@ -88,6 +88,10 @@ COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _format_option(parser: argparse.ArgumentParser) -> None:
+    # --data-dir is accepted after the command too (`balancecoach practices --data-dir X`).
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json"),
@@ -135,12 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_tui(args: argparse.Namespace) -> int:
+    """No command: open the interface on the data directory (the demo on first use)."""
+    from balancecoach.tui.app import make_app
+
+    make_app(args.data_dir).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        return run_tui(args)
     from balancecoach.core.errors import DataError, DataErrors
 
     try:

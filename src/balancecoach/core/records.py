@@ -22,7 +22,7 @@ from pydantic import (
 
 from balancecoach.core.content import Cadence, Owner
 from balancecoach.core.errors import FieldProblem
-from balancecoach.core.goals import GoalInputs
+from balancecoach.core.goals import Calendar, GoalInputs
 from balancecoach.core.metrics import MetricTarget
 
 #: The schema version this code writes. Older files are migrated in memory on load.
@@ -140,6 +140,8 @@ class Practice(Record):
 
     schema_version: Literal[2] = PRACTICE_SCHEMA
     practice: Profile
+    #: The working-days calendar; without it no per-day or per-hour goal is shown.
+    calendar: Calendar | None = None
     goal: list[Goal] = Field(default_factory=list)
     metric: list[MetricChoice] = Field(default_factory=list, max_length=7)
     plan: list[PlanItem] = Field(default_factory=list)

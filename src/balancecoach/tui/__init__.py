@@ -1,0 +1,1 @@
+"""The Textual interface. Imported only by the command that runs it."""

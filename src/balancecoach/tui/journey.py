@@ -1,0 +1,110 @@
+"""Moving through the first visit: which screen shows which stage, and the draft that is
+saved after every change so quitting never loses an answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from balancecoach.core.errors import DataError, DataErrors
+from balancecoach.tui.flow import DRAFT_KIND, FirstVisit, Stage
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from balancecoach.tui.app import BalanceCoachApp
+
+#: The order of the stages; each screen's "continue" goes to the next one.
+ORDER: tuple[Stage, ...] = ("assessment", "handover", "results", "goal", "metrics", "plan", "saved")
+
+
+def autosave(app: BalanceCoachApp, visit: FirstVisit) -> None:
+    """Save the visit as a draft now. A failure is shown, never raised: the visit goes on."""
+    try:
+        app.drafts.save(DRAFT_KIND, visit.slug, visit.to_draft())
+    except (DataError, DataErrors, OSError) as exc:
+        app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
+
+
+def discard_draft(app: BalanceCoachApp, visit: FirstVisit) -> None:
+    try:
+        app.drafts.discard(DRAFT_KIND, visit.slug)
+    except (DataError, OSError) as exc:
+        app.notify(f"The finished draft could not be removed: {exc}", severity="warning")
+
+
+def screen_for(visit: FirstVisit) -> Screen:
+    """The screen that shows the visit's current stage."""
+    stage = visit.stage
+    if stage == "assessment":
+        from balancecoach.tui.screens.assessment import AssessmentScreen
+
+        return AssessmentScreen(visit)
+    if stage == "handover":
+        from balancecoach.tui.screens.assessment import HandOverScreen
+
+        return HandOverScreen(visit)
+    if stage == "results":
+        from balancecoach.tui.screens.results import ResultsScreen
+
+        return ResultsScreen(visit)
+    if stage == "goal":
+        from balancecoach.tui.screens.goal import GoalScreen
+
+        return GoalScreen(visit)
+    if stage == "metrics":
+        from balancecoach.tui.screens.metrics import MetricsScreen
+
+        return MetricsScreen(visit)
+    if stage == "plan":
+        from balancecoach.tui.screens.plan import PlanScreen
+
+        return PlanScreen(visit)
+    from balancecoach.tui.screens.saved import SavedScreen
+
+    return SavedScreen(visit)
+
+
+def advance(app: BalanceCoachApp, visit: FirstVisit, current: Screen) -> None:
+    """Move to the next stage: save the draft, then replace the current screen."""
+    if visit.stage == "handover":
+        visit.stage = "assessment"  # the second respondent's turn
+    else:
+        visit.stage = ORDER[ORDER.index(visit.stage) + 1]
+    autosave(app, visit)
+    app.switch_screen(screen_for(visit))
+
+
+def go_back(app: BalanceCoachApp, visit: FirstVisit, stage: Stage) -> None:
+    """Return to an earlier stage, keeping everything entered so far."""
+    visit.stage = stage
+    autosave(app, visit)
+    app.switch_screen(screen_for(visit))
+
+
+def start_first_visit(app: BalanceCoachApp, slug: str, name: str) -> None:
+    """Begin (or, when a draft exists for this practice, resume) the first visit."""
+    try:
+        data = app.drafts.load(DRAFT_KIND, slug)
+    except (DataError, DataErrors) as exc:
+        app.notify(
+            f"{exc}\nA new visit starts; the damaged draft was left where it is.",
+            title="The saved draft could not be read",
+            severity="warning",
+            timeout=10,
+        )
+        data = None
+    visit = None
+    if data is not None:
+        try:
+            visit = FirstVisit.from_draft(data)
+            app.notify("Picking up where you left off.", title="Draft resumed")
+        except ValueError as exc:
+            app.notify(f"{exc}; a new visit starts.", severity="warning")
+    if visit is None:
+        visit = FirstVisit(slug=slug, practice_name=name)
+        autosave(app, visit)
+    app.push_screen(screen_for(visit))
+
+
+def resume_first_visit(app: BalanceCoachApp, slug: str) -> None:
+    start_first_visit(app, slug, slug)

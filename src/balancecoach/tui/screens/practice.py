@@ -1,0 +1,151 @@
+"""A practice at a glance: where it stood at its latest checkpoint, its goal, its
+scoreboard and plan, and the way into a visit."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from balancecoach.core.errors import DataError, DataErrors
+
+
+class PracticeScreen(Screen[None]):
+    CSS_PATH = "practice.tcss"
+    HELP: ClassVar[str] = """\
+## Practice
+
+The practice's latest checkpoint (its position and lean), the goal in effect, the metrics on
+its scoreboard with their targets and owners, and its communication plan.
+
+- **a** starts a visit: the doctor and the office manager each answer the assessment in
+  turn, then see their results side by side, derive the goal, choose metrics and a plan.
+- **Escape** goes back to the list of practices.
+"""
+    BINDINGS: ClassVar = [
+        Binding("a", "start_visit", "Start visit", id="practice.visit"),
+        Binding("escape", "app.pop_screen", "Back", id="practice.back"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="practice-body"):
+            yield Static("Loading…", id="practice-name", classes="title")
+            yield Static("", id="practice-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        store = self.app.store
+        try:
+            practice = store.load_practice(self.slug)
+        except (DataError, DataErrors) as exc:
+            self.app.call_from_thread(self._problem, exc)
+            return
+        checkpoints, problems = store.load_checkpoints(self.slug)
+        content = self.app.content
+        text = describe(practice, checkpoints, problems, content, self.app.clock())
+        self.app.call_from_thread(self._show, practice.practice.name, text)
+
+    def _show(self, name: str, text: str) -> None:
+        self.practice_name = name
+        self.query_one("#practice-name", Static).update(name)
+        self.query_one("#practice-summary", Static).update(text)
+
+    def _problem(self, exc: Exception) -> None:
+        self.query_one("#practice-name", Static).update("This practice's file does not load")
+        self.query_one("#practice-summary", Static).update(
+            f"{exc}\n\nFix it by hand (or run `balancecoach validate`), then open it again. "
+            "Nothing was changed."
+        )
+
+    def action_start_visit(self) -> None:
+        name = getattr(self, "practice_name", None)
+        if name is None:
+            self.notify(
+                "This practice has not loaded, so a visit cannot start.", severity="warning"
+            )
+            return
+        from balancecoach.tui.journey import start_first_visit
+
+        start_first_visit(self.app, self.slug, name)
+
+
+def describe(practice, checkpoints, problems, content, today) -> str:
+    """The overview as plain text with light markup."""
+    from rich.markup import escape
+
+    from balancecoach.core.format import money, signed
+    from balancecoach.core.goals import derive_goal
+
+    lines: list[str] = []
+    p = practice.practice
+    lines.append(
+        f"{p.providers} provider{'s' if p.providers != 1 else ''}"
+        + ("  ·  [b]demo data[/b]" if p.demo else "")
+    )
+    if checkpoints:
+        last = checkpoints[-1]
+        s = last.scores
+        lines += ["", f"[b]Latest checkpoint[/b]  {last.quarter} ({last.date:%d %b %Y})"]
+        if s and s.quadrant:
+            agreement = "" if s.agreement is None else f", agreement {s.agreement:.0f}%"
+            lines.append(
+                f"  {s.quadrant}: structure {s.structure:.0f}, people {s.people:.0f}, "
+                f"lean {signed(s.lean or 0)}{agreement}"
+            )
+        status = {"green": "[green]●[/]", "amber": "[yellow]●[/]", "red": "[red]●[/]"}
+        for m in last.metric:
+            defn = content.metrics.by_id.get(m.id)
+            if defn is None or m.value is None:
+                continue
+            from balancecoach.core.format import format_value
+
+            target = f" (target {m.target.describe(defn.unit)})" if m.target else ""
+            lines.append(
+                f"  {status.get(m.status or '', ' ')} {defn.name}: "
+                f"{format_value(defn.unit, m.value)}{target}"
+            )
+        lines.append(
+            f"  {len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''} in all"
+        )
+    else:
+        lines += ["", "No checkpoint yet. Press [b]a[/b] to start the first visit."]
+    goal = practice.goal_on(today)
+    if goal is not None:
+        d = derive_goal(goal)
+        lines += [
+            "",
+            f"[b]Goal[/b] (in effect from {goal.effective:%d %b %Y})",
+            f"  collections {money(d.collection_goal)} a year, "
+            f"production {money(d.production_goal)}",
+        ]
+    if practice.metric:
+        lines += ["", "[b]Scoreboard[/b]"]
+        for m in practice.metric:
+            defn = content.metrics.by_id.get(m.id)
+            name = defn.name if defn else m.id
+            unit = defn.unit if defn else "count"
+            lines.append(f"  {name}: {m.target.describe(unit)}, owner {m.owner}")
+    if practice.plan:
+        lines += ["", "[b]Communication plan[/b]"]
+        for item in practice.plan:
+            defn = content.practices.by_id.get(item.practice)
+            name = defn.name if defn else item.practice
+            lines.append(f"  {name}: {item.cadence.replace('_', ' ')}, owner {item.owner}")
+    if problems:
+        lines += ["", "[b]Files that need attention[/b] (left as they are)"]
+        lines += [f"  {escape(str(e))}" for e in problems]
+    return "\n".join(lines)
