@@ -34,8 +34,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         out: list[Binding] = []
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.show and binding.description:
-                if binding.key not in seen:
-                    seen.add(binding.key)
-                    out.append(binding)
+            wanted = isinstance(binding, Binding) and binding.show and binding.description
+            if wanted and binding.key not in seen:
+                seen.add(binding.key)
+                out.append(binding)
         return out
