@@ -37,6 +37,39 @@ def compare(label: str, cmd: list[str], floor_label: str, floor: list[str], runs
     )
 
 
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("balancecoach")
+
+async def ready(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(80, 24), auto_pilot=ready)
+"""
+
+# Launch to the home screen with its practice list filled in, on a copy of the demo.
+OUR_APP = """
+import sys
+from balancecoach.tui.app import make_app
+
+async def ready(pilot):
+    from textual.widgets import DataTable
+    for _ in range(5000):
+        await pilot.pause()
+        screen = pilot.app.screen
+        if type(screen).__name__ == "HomeScreen" and screen.query_one(DataTable).row_count:
+            break
+    pilot.app.exit()
+
+make_app(sys.argv[1]).run(headless=True, size=(80, 24), auto_pilot=ready)
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)

@@ -84,7 +84,14 @@ def store_from(args: argparse.Namespace):  # -> PracticeStore
 
 #: Modules that add further commands: each defines ``add_parser(sub)`` which registers its
 #: subcommand with ``set_defaults(run=...)``. They import only argparse at the top.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "import_csv",
+    "validate",
+    "schema",
+    "practices",
+    "export",
+    "report",
+)
 
 
 def _format_option(parser: argparse.ArgumentParser) -> None:

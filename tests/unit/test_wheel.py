@@ -34,6 +34,9 @@ def test_wheel_carries_and_loads_the_content(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for data in ("questions", "recommendations", "metrics", "practices"):
         assert f"balancecoach/assessments/{data}.toml" in names
+    demo = "balancecoach/demo/practices/harbour-family-dental-demo"
+    assert f"{demo}/practice.toml" in names
+    assert sum(n.startswith(f"{demo}/checkpoints/") for n in names) == 8
 
     site = tmp_path / "site"
     subprocess.run(
@@ -54,9 +57,11 @@ def test_wheel_carries_and_loads_the_content(tmp_path: Path) -> None:
     probe = (
         "import json, balancecoach\n"
         "from balancecoach.storage.catalogs import content_dir, load_content\n"
+        "from balancecoach.storage.demo import demo_dir\n"
         "c = load_content()\n"
         "print(json.dumps({'module': balancecoach.__file__, 'content': str(content_dir()),\n"
-        "                  'statements': len(c.questions.statement)}))\n"
+        "                  'statements': len(c.questions.statement),\n"
+        "                  'demo': str(demo_dir())}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run(
@@ -71,3 +76,4 @@ def test_wheel_carries_and_loads_the_content(tmp_path: Path) -> None:
     assert found["module"].startswith(str(site))
     assert found["content"].startswith(str(site))
     assert found["statements"] >= 35
+    assert found["demo"].startswith(str(site))

@@ -39,10 +39,20 @@ def read_text(path: Path) -> str:
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise DataError(
+            "is not valid TOML: arrays or tables are nested too deeply",
+            source=path,
+            line=_deep_line(text),
+            hint="fix the brackets on that line; the file was not changed",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         match = _LINE.search(msg)
         line = int(match.group(1)) if match else None
+        if line is None and "(at end of document)" in msg:
+            line = max(1, len(text.rstrip().splitlines()))
+            msg = msg.replace("(at end of document)", "at the end of the file")
         detail = _LINE.sub("", msg).strip().rstrip(".")
         raise DataError(
             f"is not valid TOML: {detail}",
@@ -50,6 +60,18 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
             line=line,
             hint="fix the syntax on that line; the file was not changed",
         ) from None
+
+
+def _deep_line(text: str, limit: int = 100) -> int | None:
+    """The line where brackets first nest `limit` deep (counted roughly, strings and all)."""
+    depth = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        for ch in line:
+            depth += ch in "[{"
+            depth -= ch in "]}"
+            if depth >= limit:
+                return n
+    return None
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:

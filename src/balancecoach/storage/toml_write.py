@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +22,20 @@ from balancecoach.core.errors import DataError
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace `path` with `text` so that a crash at any moment leaves either the old file
     or the new one, complete: write a temporary file beside it, flush and fsync it, rename
-    it over the target, then fsync the folder so the rename itself is durable."""
+    it over the target, then fsync the folder so the rename itself is durable. A failed
+    write (disk full, no permission) is a DataError and leaves the old file as it was."""
+    try:
+        _replace(path, text)
+    except OSError as exc:
+        raise DataError(
+            f"could not be saved: {exc.strerror or exc}",
+            source=path,
+            hint="the previous version was kept; check the disk has space and the folder "
+            "is writable, then save again",
+        ) from None
+
+
+def _replace(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -29,6 +43,9 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            # mkstemp makes the file private (0600): keep the permissions the file had
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -77,7 +94,7 @@ def _merge_table(container: Any, data: Mapping[str, Any], name: str | None = Non
                 del container[key]
             continue
         if key not in container:
-            container[key] = _new_item(new, key, name)
+            _add(container, key, _new_item(new, key, name))
             continue
         old = container[key]
         if isinstance(new, Mapping) and isinstance(old, Table | dict) and not _is_inline(old):
@@ -85,24 +102,77 @@ def _merge_table(container: Any, data: Mapping[str, Any], name: str | None = Non
         elif _is_table_list(new) and isinstance(old, AoT):
             _merge_aot(old, new)
         elif isinstance(new, Mapping) and _is_inline(old):
-            if not _same(old, _drop_none(new)):
-                container[key] = _inline(new)
+            _merge_inline(old, _drop_none(new))
         elif not _same(old, _drop_none(new)):
             container[key] = _new_item(new, key, name)
 
 
+def _add(container: Any, key: str, item: Any) -> None:
+    """Add a new key after the container's last key = value line, so that it does not land
+    below a comment that introduces the next table."""
+    body = container.value.body if isinstance(container, Table) else getattr(container, "body", [])
+    last = None
+    for name, value in body:
+        if name is not None and not isinstance(value, Table | AoT):
+            last = name
+    if last is None or isinstance(item, Table | AoT):
+        container[key] = item
+        return
+    target = container.value if isinstance(container, Table) else container
+    try:
+        target._insert_after(last, key, item)  # tomlkit has no public "insert after"
+    except (AttributeError, TypeError, ValueError, KeyError):
+        container[key] = item
+
+
+def _merge_inline(old: Any, new: Mapping[str, Any]) -> None:
+    """Edit an inline table key by key, so its spacing survives."""
+    for key in [k for k in old if k not in new]:
+        del old[key]
+    for key, value in new.items():
+        if key not in old or not _same(old[key], value):
+            old[key] = _inline(value) if isinstance(value, Mapping) else value
+
+
+#: Keys that name an entry of a [[table]] list, so a removed entry takes its own comments
+#: with it instead of the following entries shifting up under them.
+IDENTITY_KEYS = ("id", "practice", "role", "effective")
+
+
 def _merge_aot(old: AoT, new: list[Mapping[str, Any]]) -> None:
+    _drop_removed(old, new)
     for i, entry in enumerate(new):
         if i < len(old):
             _merge_table(old[i], entry)
         else:
-            if len(old):
-                old[len(old) - 1].add(tomlkit.nl())  # a blank line between entries
+            last = old[len(old) - 1] if len(old) else None
+            if last is not None and not last.as_string().endswith("\n\n"):
+                last.add(tomlkit.nl())  # a blank line between entries
             table = tomlkit.table()
             _merge_table(table, entry)
+            table.add(tomlkit.nl())  # and between this entry and whatever follows
             old.append(table)
     while len(old) > len(new):
         del old[len(old) - 1]
+
+
+def _drop_removed(old: AoT, new: list[Mapping[str, Any]]) -> None:
+    """Delete the entries whose identity (e.g. a metric's id) is no longer there."""
+    key = _identity(old, new)
+    if key is None:
+        return
+    kept = [_plain(entry[key]) for entry in new]
+    for i in reversed(range(len(old))):
+        if _plain(old[i][key]) not in kept:
+            del old[i]
+
+
+def _identity(old: AoT, new: list[Mapping[str, Any]]) -> str | None:
+    for key in IDENTITY_KEYS:
+        values = [_plain(e.get(key)) for e in old] + [e.get(key) for e in new]
+        if None not in values and len(set(map(repr, values[: len(old)]))) == len(old):
+            return key
+    return None
 
 
 def _is_inline(item: Any) -> bool:
@@ -170,6 +240,8 @@ def render(data: Mapping[str, Any], existing: str | None = None, header: str = "
         doc = tomlkit.document()
     _merge_table(doc, data)
     text = tomlkit.dumps(doc)
+    if existing is not None and not existing.endswith("\n\n") and text.endswith("\n\n"):
+        text = text.rstrip("\n") + "\n"  # no blank line at the end that was not there
     if existing is None and header:
         text = header.rstrip("\n") + "\n\n" + text
     return text

@@ -146,23 +146,22 @@ The second person never sees the first person's answers until you both finish.
         self.action_rate(int(event.option.id or "3"))
 
     def action_move(self, step: int) -> None:
-        self._step(step, save=False)
+        self._step(step)
 
     def action_skip(self) -> None:
         self._step(1)
 
-    def _step(self, step: int, save: bool = True) -> None:
+    def _step(self, step: int) -> None:
+        """Move by `step` statements (saving the draft, position included); past the last
+        statement comes the review."""
         last = len(self.statements) - 1
         target = self.index + step
         if target > last:
             self.visit.position[self.visit.role] = last
-            if save:
-                autosave(self.app, self.visit)
-            self.action_review()
+            self.action_review()  # saves the draft
             return
         self.visit.position[self.visit.role] = max(0, target)
-        if save:
-            autosave(self.app, self.visit)
+        autosave(self.app, self.visit)
         self.show()
 
     def action_review(self) -> None:
@@ -210,6 +209,7 @@ scores use what was answered). **Escape** returns to the statements.
         with Vertical(id="review"):
             yield Static("", id="review-title")
             yield DataTable(id="review-table", cursor_type="row")
+            yield Static("", id="review-detail")
             yield Static(
                 "Enter: change the highlighted answer · f: finish my part", id="review-hint"
             )
@@ -218,9 +218,12 @@ scores use what was answered). **Escape** returns to the statements.
     def on_mount(self) -> None:
         mine = self.visit.answers[self.visit.role]
         statements = list(self.app.content.questions.statement)
-        skipped = sum(1 for s in statements if s.id not in mine)
+        self._statements = statements
+        self.sub_title = f"{self.visit.practice_name} · review"
+        open_ = sum(1 for s in statements if s.id not in mine)
         self.query_one("#review-title", Static).update(
-            f"[b]{ROLE_TITLES[self.visit.role]}[/b]: {len(mine)} answered, {skipped} skipped"
+            f"[b]{ROLE_TITLES[self.visit.role]}[/b]: {len(mine)} answered, {open_} not answered"
+            " (you can finish with some left open)"
         )
         table = self.query_one(DataTable)
         table.add_column("#", key="n")
@@ -232,6 +235,10 @@ scores use what was answered). **Escape** returns to the statements.
             table.add_row(str(n), answer, s.text, key=str(n - 1))
         table.move_cursor(row=self.visit.position[self.visit.role])
         table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        s = self._statements[int(event.row_key.value or 0)]
+        self.query_one("#review-detail", Static).update(f"\u201c{s.text}\u201d")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.visit.position[self.visit.role] = int(event.row_key.value or 0)
