@@ -71,8 +71,9 @@ The second person never sees the first person's answers until you both finish.
         Binding("3", "rate(3)", "3", show=False, id="assess.3"),
         Binding("4", "rate(4)", "4", show=False, id="assess.4"),
         Binding("5", "rate(5)", "5", show=False, id="assess.5"),
-        Binding("left", "move(-1)", "Back", id="assess.back"),
-        Binding("right", "move(1)", "Next", id="assess.next"),
+        # Priority: the option list would otherwise take ← → for sideways scrolling.
+        Binding("left", "move(-1)", "Back", id="assess.back", priority=True),
+        Binding("right", "move(1)", "Next", id="assess.next", priority=True),
         Binding("s", "skip", "Skip", id="assess.skip"),
         Binding("v", "review", "Review", id="assess.review"),
         Binding("escape", "leave", "Leave", id="assess.leave"),
@@ -288,6 +289,9 @@ Press **Enter** when the office manager is at the keyboard.
                 id="handover-text",
             )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.visit.practice_name} · hand-over"
 
     def action_begin(self) -> None:
         advance(self.app, self.visit, self)

@@ -77,7 +77,7 @@ to +100 production-leaning).
                 n = len(row.problems)
                 notes = f"{n} file{'s' if n > 1 else ''} need attention"
             elif row.demo:
-                notes = "demo data"
+                notes = "demo"
             table.add_row(
                 row.name,
                 row.last_quarter or "none yet",

@@ -71,15 +71,21 @@ Only the practice's own totals are ever asked for: no patient details.
         with VerticalScroll(id="form"):
             yield Static("A new practice", classes="title")
             for key, (label, placeholder, validators, optional) in self.FIELDS.items():
-                yield Label(label)
-                yield Input(
-                    placeholder=placeholder,
-                    id=f"field-{key}",
-                    validators=validators,
-                    valid_empty=optional,
-                    value="1" if key == "providers" else "",
-                )
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    yield Input(
+                        placeholder=placeholder,
+                        id=f"field-{key}",
+                        validators=validators,
+                        valid_empty=optional,
+                        value="1" if key == "providers" else "",
+                        compact=True,
+                    )
                 yield Static("", id=f"error-{key}", classes="field-error")
+            yield Static(
+                "Only the practice's own totals are ever asked for: no patient details.",
+                id="privacy",
+            )
             with Horizontal(id="form-buttons"):
                 yield Button("Create and start the first visit", id="create", variant="primary")
                 yield Button("Back", id="back")
