@@ -99,6 +99,17 @@ def main() -> int:
         pyd,
         args.runs,
     )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        subprocess.run([PY, "-c", OUR_APP, home], check=True, cwd=ROOT)  # installs the demo
+        compare(
+            "TUI launch to home (demo practice)",
+            [PY, "-c", OUR_APP, home],
+            "bare Textual app, one Static",
+            [PY, "-c", BARE_APP],
+            args.runs,
+        )
     compare(
         "balancecoach score examples/answers",
         [*bc, "score", "examples/answers.toml"],

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.errors import DataError, DataErrors
-from balancecoach.core.records import Checkpoint, Practice, Quarter, migrate_practice
 from balancecoach.storage.paths import Layout, slugify
 from balancecoach.storage.toml_read import parse_toml, read_text, validate
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    # The models (and pydantic) load on first read, not at start-up.
+    from balancecoach.core.records import Checkpoint, Practice
     from balancecoach.storage.locks import PracticeLock
 
 PRACTICE_SCHEMA_FILE = "practice.schema.json"
@@ -124,6 +125,8 @@ def load_practice_file(path: Path) -> Practice:
 
 
 def practice_from(loaded: Loaded) -> Practice:
+    from balancecoach.core.records import Practice, migrate_practice
+
     return validate(Practice, migrate_practice(loaded.data), loaded.path, loaded.text)
 
 
@@ -132,6 +135,8 @@ def load_checkpoint_file(path: Path) -> Checkpoint:
 
 
 def checkpoint_from(loaded: Loaded) -> Checkpoint:
+    from balancecoach.core.records import Checkpoint
+
     path = loaded.path
     checkpoint = validate(Checkpoint, loaded.data, path, loaded.text)
     if path.stem != checkpoint.quarter:
@@ -291,6 +296,8 @@ ANYTHING: Any = _Anything()
 def _save_practice(
     layout: Layout, slug: str, practice: Practice, expect: str | None = ANYTHING
 ) -> tuple[Path, str]:
+    from balancecoach.core.records import migrate_practice
+
     path = layout.practice_file(slug)
     header = practice_header()
     _schemas(layout)
@@ -505,4 +512,6 @@ def today() -> dt.date:
 
 
 def current_quarter(day: dt.date | None = None) -> str:
+    from balancecoach.core.records import Quarter
+
     return str(Quarter.of(day or today()))

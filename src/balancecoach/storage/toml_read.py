@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from balancecoach.core.errors import DataError, DataErrors, FieldProblem
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic loads with the first model validated, not at start-up
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
 
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -200,7 +201,7 @@ def validate(model: type[M], data: Any, path: Path | str, text: str | None = Non
     DataError when there is one, DataErrors when several)."""
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
+    except _validation_error() as exc:
         errors = validation_errors(exc, data, path, text)
         if len(errors) == 1:
             raise errors[0] from None
@@ -210,3 +211,9 @@ def validate(model: type[M], data: Any, path: Path | str, text: str | None = Non
 def load(model: type[M], path: Path) -> M:
     data, text = read_toml(path)
     return validate(model, data, path, text)
+
+
+def _validation_error() -> type[ValidationError]:
+    from pydantic import ValidationError
+
+    return ValidationError
