@@ -208,27 +208,31 @@ class PracticeStore:
         return good, bad
 
     def summaries(self) -> list[PracticeSummary]:
-        """A row per practice folder; a bad file shows as a problem, never stops the list."""
-        rows: list[PracticeSummary] = []
-        for slug in self.slugs():
-            row = PracticeSummary(slug=slug, name=slug)
-            try:
-                practice = self.load_practice(slug)
-                row.name, row.demo = practice.practice.name, practice.practice.demo
-            except DataError as exc:
-                row.problems.append(exc)
-            except DataErrors as exc:
-                row.problems.extend(exc.errors)
-            checkpoints, problems = self.load_checkpoints(slug)
-            row.problems += problems
-            row.checkpoints = len(checkpoints)
-            if checkpoints:
-                last = checkpoints[-1]
-                row.last_quarter = last.quarter
-                if last.scores:
-                    row.lean, row.quadrant = last.scores.lean, last.scores.quadrant
-            rows.append(row)
-        return rows
+        """A row per practice folder; a bad file shows as a problem, never stops the list.
+        Rows of practices whose files have not changed come from the index (index.py)."""
+        from balancecoach.storage.index import SummaryIndex
+
+        return SummaryIndex(self).summaries()
+
+    def summary(self, slug: str) -> PracticeSummary:
+        """One practice's row, read from its files."""
+        row = PracticeSummary(slug=slug, name=slug)
+        try:
+            practice = self.load_practice(slug)
+            row.name, row.demo = practice.practice.name, practice.practice.demo
+        except DataError as exc:
+            row.problems.append(exc)
+        except DataErrors as exc:
+            row.problems.extend(exc.errors)
+        checkpoints, problems = self.load_checkpoints(slug)
+        row.problems += problems
+        row.checkpoints = len(checkpoints)
+        if checkpoints:
+            last = checkpoints[-1]
+            row.last_quarter = last.quarter
+            if last.scores:
+                row.lean, row.quadrant = last.scores.lean, last.scores.quadrant
+        return row
 
     # --- writing --------------------------------------------------------------------
 

@@ -1,0 +1,119 @@
+"""A cache of the practice list, so opening the list again reads no practice file that has
+not changed. Each practice's row is kept with the modification time and size of every file
+it came from; a row whose files all match is used as it is, any other is read afresh.
+
+The cache is ``<data dir>/.index.json``. It holds nothing that is not in the practice
+files: deleting it loses nothing, and a damaged one is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from balancecoach.core.errors import DataError
+
+if TYPE_CHECKING:
+    from balancecoach.storage.store import PracticeStore, PracticeSummary
+
+INDEX_FILE = ".index.json"
+#: Bump when the shape of a cached row changes; an index of another version is ignored.
+INDEX_VERSION = 1
+
+
+def fingerprints(store: PracticeStore, slug: str) -> dict[str, list[int]]:
+    """Name → [mtime in ns, size] of every file a practice's row is built from."""
+    out: dict[str, list[int]] = {}
+    folder = store.layout.practice_dir(slug)
+    paths = [folder / "practice.toml", *store.checkpoint_paths(slug)]
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out[str(path.relative_to(folder))] = [st.st_mtime_ns, st.st_size]
+    return out
+
+
+def _row_to_json(row: PracticeSummary) -> dict[str, Any]:
+    data = asdict(row)
+    data["problems"] = [
+        {
+            "message": p.message,
+            "source": str(p.source) if p.source else None,
+            "line": p.line,
+            "field": p.field,
+            "hint": p.hint,
+        }
+        for p in row.problems
+    ]
+    return data
+
+
+def _row_from_json(data: dict[str, Any]) -> PracticeSummary:
+    from balancecoach.storage.store import PracticeSummary
+
+    problems = [DataError(**p) for p in data.pop("problems")]
+    return PracticeSummary(**data, problems=problems)
+
+
+class SummaryIndex:
+    """Reads and writes the cached practice list of one data directory."""
+
+    def __init__(self, store: PracticeStore) -> None:
+        self.store = store
+        self.path = store.root / INDEX_FILE
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+            return {}
+        practices = data.get("practices")
+        return practices if isinstance(practices, dict) else {}
+
+    def summaries(self) -> list[PracticeSummary]:
+        """The practice list: cached rows where nothing changed, fresh rows elsewhere."""
+        cached = self.load()
+        rows: list[PracticeSummary] = []
+        entries: dict[str, Any] = {}
+        changed = False
+        for slug in self.store.slugs():
+            prints = fingerprints(self.store, slug)
+            entry = cached.get(slug)
+            row = None
+            if isinstance(entry, dict) and entry.get("files") == prints:
+                try:
+                    row = _row_from_json(dict(entry["row"]))
+                except (KeyError, TypeError, ValueError):
+                    row = None
+            if row is None:
+                row = self.store.summary(slug)
+                entry = {"files": prints, "row": _row_to_json(row)}
+                changed = True
+            rows.append(row)
+            entries[slug] = entry
+        if changed or set(entries) != set(cached):
+            self._write(entries)
+        return rows
+
+    def _write(self, entries: dict[str, Any]) -> None:
+        """Best effort: a cache that cannot be written costs speed, never data."""
+        text = json.dumps({"version": INDEX_VERSION, "practices": entries}, ensure_ascii=False)
+        tmp = self.path.with_name(f"{INDEX_FILE}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def index_path(root: Path) -> Path:
+    return root / INDEX_FILE
