@@ -186,7 +186,8 @@ def test_install_copies_once_and_never_overwrites(tmp_path: Path) -> None:
     assert install_demo(store) == DEMO_SLUG
     assert edited.read_text(encoding="utf-8").endswith("# my note\n")
     assert not (copy / "checkpoints" / "2025-Q4.toml").exists()
-    assert [p.name for p in (tmp_path / "data").iterdir()] == ["practices"]  # no staging left
+    left = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert left == [".index.json", "practices"]  # the list's cache, and no staging left
 
 
 def test_install_never_writes_into_the_shipped_demo(tmp_path: Path) -> None:
