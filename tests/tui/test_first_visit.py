@@ -135,3 +135,16 @@ async def test_quitting_mid_assessment_resumes_every_answer(tmp_path: Path) -> N
         assert screen.visit.answers["doctor"] == {ids[0]: 4, ids[1]: 2, ids[3]: 5, ids[4]: 1}
         assert screen.visit.position["doctor"] == 5
         assert screen.visit.role == "doctor"
+
+
+async def test_export_report_from_the_practice_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")  # the demo practice
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+    md = tmp_path / "reports" / "harbour-family-dental-demo-2025-Q4.md"
+    assert md.read_text(encoding="utf-8").startswith("# Harbour Family Dental (demo) — 2025-Q4")
+    assert md.with_suffix(".html").read_text(encoding="utf-8").lstrip().startswith("<!")

@@ -54,6 +54,7 @@ from balancecoach.core.content import MetricCatalog, MetricDefinition
 from balancecoach.core.errors import DataError
 from balancecoach.core.metrics import compute
 from balancecoach.core.records import Quarter
+from balancecoach.storage.toml_read import read_bytes
 
 #: Column names with a meaning of their own (never catalog input names).
 QUARTER, METRIC, INPUT, VALUE = "quarter", "metric", "input", "value"
@@ -422,14 +423,7 @@ def read_csv_actuals(
 ) -> CsvActuals:
     """Read metric actuals from a CSV file. `columns` maps a field (quarter, metric, input,
     value, numerator, denominator or an input name) to the file's column for it."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("file not found", source=path) from None
-    except IsADirectoryError:
-        raise DataError("is a folder, not a file", source=path) from None
-    except OSError as exc:
-        raise DataError(f"cannot be read: {exc.strerror}", source=path) from None
+    raw = read_bytes(path)
     text = _decode(raw, path)
     today = today or dt.date.today()
     fixed = quarter_option(quarter)

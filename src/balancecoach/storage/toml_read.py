@@ -18,16 +18,21 @@ M = TypeVar("M", bound="BaseModel")
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def read_text(path: Path) -> str:
-    """A file's text; a missing, unreadable or non-UTF-8 file is a DataError."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; a missing or unreadable file is a DataError."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError("file not found", source=path) from None
     except IsADirectoryError:
         raise DataError("is a folder, not a file", source=path) from None
     except OSError as exc:
         raise DataError(f"cannot be read: {exc.strerror}", source=path) from None
+
+
+def read_text(path: Path) -> str:
+    """A file's text; a missing, unreadable or non-UTF-8 file is a DataError."""
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,7 +160,7 @@ def _describe(err: Any, data: Any) -> str:
         msg = msg[len("Value error, ") :]
     if "input" in err and kind not in ("model_type",):
         got = err["input"]
-        if not isinstance(got, dict | list):
+        if not isinstance(got, dict | list) and "got " not in msg:
             return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
     return msg[0].lower() + msg[1:]
 

@@ -79,6 +79,20 @@ class BalanceCoachApp(App[None]):
             yield SystemCommand(
                 "Open practice…", "Choose a practice from the list", self.action_go_home
             )
+        from balancecoach.tui.screens.practice import PracticeScreen
+
+        practice = next((s for s in self.screen_stack if isinstance(s, PracticeScreen)), None)
+        if practice is not None:
+            yield SystemCommand(
+                "Export report",
+                "Write the latest checkpoint's report",
+                practice.action_export_report,
+            )
+            yield SystemCommand(
+                "Start visit",
+                "Begin (or resume) a visit for this practice",
+                practice.action_start_visit,
+            )
         yield SystemCommand("Help", "Show help for this screen", self.action_help)
 
     def action_go_home(self) -> None:

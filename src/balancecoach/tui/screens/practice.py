@@ -25,10 +25,13 @@ its scoreboard with their targets and owners, and its communication plan.
 
 - **a** starts a visit: the doctor and the office manager each answer the assessment in
   turn, then see their results side by side, derive the goal, choose metrics and a plan.
+- **e** exports the latest checkpoint's one-page report (Markdown and HTML) into the
+  data directory's `reports/` folder and says where.
 - **Escape** goes back to the list of practices.
 """
     BINDINGS: ClassVar = [
         Binding("a", "start_visit", "Start visit", id="practice.visit"),
+        Binding("e", "export_report", "Export report", id="practice.export"),
         Binding("escape", "app.pop_screen", "Back", id="practice.back"),
     ]
 
@@ -69,6 +72,38 @@ its scoreboard with their targets and owners, and its communication plan.
         self.query_one("#practice-summary", Static).update(
             f"{exc}\n\nFix it by hand (or run `balancecoach validate`), then open it again. "
             "Nothing was changed."
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def action_export_report(self) -> None:
+        """Write the latest quarter's report as Markdown and HTML under reports/."""
+        from balancecoach.report import html, markdown
+        from balancecoach.storage.toml_write import atomic_write_text
+
+        store = self.app.store
+        try:
+            practice = store.load_practice(self.slug)
+            checkpoints, _problems = store.load_checkpoints(self.slug)
+            if not checkpoints:
+                raise DataError(
+                    "has no checkpoint yet, so there is nothing to report",
+                    source=store.layout.checkpoints_dir(self.slug),
+                )
+            report = markdown.gather(self.app.content, self.slug, practice, checkpoints, None)
+            folder = store.root / "reports"
+            stem = f"{self.slug}-{report.quarter}"
+            atomic_write_text(folder / f"{stem}.md", markdown.render(report))
+            atomic_write_text(folder / f"{stem}.html", html.render(report))
+        except (DataError, DataErrors, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="No report was written", severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self.notify,
+            f"{folder / stem}.md\n{folder / stem}.html",
+            title=f"The {report.quarter} report is saved",
+            timeout=10,
         )
 
     def action_start_visit(self) -> None:
