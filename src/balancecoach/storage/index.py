@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.errors import DataError
@@ -113,7 +112,3 @@ class SummaryIndex:
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-
-
-def index_path(root: Path) -> Path:
-    return root / INDEX_FILE

@@ -12,7 +12,6 @@ file has changed on disk since, so no one's change is silently overwritten.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -509,13 +508,3 @@ def _drop_migrated_keys(text: str) -> str:
     if "goal" in doc and not isinstance(doc["goal"], tomlkit.items.AoT):
         del doc["goal"]
     return tomlkit.dumps(doc)
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def current_quarter(day: dt.date | None = None) -> str:
-    from balancecoach.core.records import Quarter
-
-    return str(Quarter.of(day or today()))

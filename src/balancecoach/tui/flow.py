@@ -3,9 +3,12 @@ draft after every change, resumed, and tested without a terminal."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from balancecoach.core.assessment import AssessmentResult
+    from balancecoach.core.content import Content
 
 Stage = Literal["assessment", "handover", "results", "goal", "metrics", "plan", "saved"]
 ROLES: tuple[str, str] = ("doctor", "manager")
@@ -97,5 +100,19 @@ class FirstVisit:
         return visit
 
 
-def today() -> dt.date:
-    return dt.date.today()
+def score_visit(content: Content, visit: FirstVisit) -> tuple[AssessmentResult | None, int]:
+    """Score both respondents' answers (a respondent with none is left out). Answers to
+    statements no longer in the question bank are set aside; returns how many were."""
+    from balancecoach.core.assessment import AnswersFile, RespondentAnswers, assess
+
+    known = content.questions.by_id
+    respondents = []
+    dropped = 0
+    for role in ROLES:
+        answers = {sid: r for sid, r in visit.answers.get(role, {}).items() if sid in known}
+        dropped += len(visit.answers.get(role, {})) - len(answers)
+        if answers:
+            respondents.append(RespondentAnswers(role=role, answers=answers))
+    if not respondents:
+        return None, dropped
+    return assess(content, AnswersFile(item_set="full", respondent=respondents)), dropped

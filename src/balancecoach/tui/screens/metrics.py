@@ -17,10 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from balancecoach.core.errors import DataError
 from balancecoach.core.format import format_value, signed
 from balancecoach.tui import journey
-from balancecoach.tui.flow import ROLES, FirstVisit
+from balancecoach.tui.flow import FirstVisit, score_visit
 from balancecoach.tui.screens.goal import parse_money, read_goal_fields
 
 if TYPE_CHECKING:
@@ -48,22 +47,8 @@ KINDS: tuple[tuple[str, str], ...] = (
 
 
 def visit_result(content: Content, visit: FirstVisit) -> AssessmentResult | None:
-    """Both respondents' answers scored together; None when nobody answered. Answers to
-    statements no longer in the question bank are set aside."""
-    from balancecoach.core.assessment import AnswersFile, RespondentAnswers, assess
-
-    known = content.questions.by_id
-    respondents = []
-    for role in ROLES:
-        answers = {s: r for s, r in visit.answers.get(role, {}).items() if s in known}
-        if answers:
-            respondents.append(RespondentAnswers(role=role, answers=answers))
-    if not respondents:
-        return None
-    try:
-        return assess(content, AnswersFile(item_set="full", respondent=respondents))
-    except (DataError, ValueError):
-        return None
+    """Both respondents' answers scored together; None when nobody answered."""
+    return score_visit(content, visit)[0]
 
 
 def practice_lean(result: AssessmentResult | None) -> Lean:

@@ -18,12 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from balancecoach.core.assessment import AnswersFile, AssessmentResult, RespondentAnswers, assess
-from balancecoach.core.content import RATING_WORDS, Content
+from balancecoach.core.assessment import AssessmentResult
+from balancecoach.core.content import RATING_WORDS
 from balancecoach.core.errors import DataError
 from balancecoach.core.format import signed
 from balancecoach.core.scoring import LEAN_GAP, PoleScores, RecommendationResult, RespondentScore
-from balancecoach.tui.flow import ROLE_TITLES, ROLES, FirstVisit
+from balancecoach.tui.flow import ROLE_TITLES, ROLES, FirstVisit, score_visit
 from balancecoach.tui.journey import advance
 from balancecoach.tui.screens.assessment import SHORT
 from balancecoach.tui.widgets.quadrant import LeanRow, LeanStrips, QuadrantChart, QuadrantPoint
@@ -36,22 +36,6 @@ HIGHLIGHT = 3
 
 SECTIONS = Binding.Group("Section", compact=True)
 ANSWERS = Binding.Group("Answers", compact=True)
-
-
-def score_visit(content: Content, visit: FirstVisit) -> tuple[AssessmentResult | None, int]:
-    """Score both respondents' answers (a respondent with none is left out). Answers to
-    statements no longer in the question bank are set aside; returns how many were."""
-    known = content.questions.by_id
-    respondents = []
-    dropped = 0
-    for role in ROLES:
-        answers = {sid: r for sid, r in visit.answers.get(role, {}).items() if sid in known}
-        dropped += len(visit.answers.get(role, {})) - len(answers)
-        if answers:
-            respondents.append(RespondentAnswers(role=role, answers=answers))
-    if not respondents:
-        return None, dropped
-    return assess(content, AnswersFile(item_set="full", respondent=respondents)), dropped
 
 
 def _n(value: float | None) -> str:
