@@ -32,7 +32,7 @@ def compare(label: str, cmd: list[str], floor_label: str, floor: list[str], runs
         base.append(timed(floor))
     m_ours, m_base = statistics.median(ours), statistics.median(base)
     print(
-        f"{label:<38} {m_ours * 1000:8.1f} ms   {floor_label:<26} {m_base * 1000:8.1f} ms"
+        f"{label:<42} {m_ours * 1000:8.1f} ms   {floor_label:<30} {m_base * 1000:8.1f} ms"
         f"   ratio {m_ours / m_base:5.2f}×"
     )
 
@@ -99,6 +99,41 @@ def main() -> int:
         pyd,
         args.runs,
     )
+    demo_files = sorted(str(p) for p in (ROOT / "demo").rglob("*.toml"))
+    load_tomllib = (
+        "import sys, tomllib\n"
+        "for f in sys.argv[1:]:\n"
+        "    tomllib.loads(open(f, encoding='utf-8').read())\n"
+    )
+    load_tomlkit = (
+        "import sys, tomlkit\n"
+        "for f in sys.argv[1:]:\n"
+        "    tomlkit.parse(open(f, encoding='utf-8').read())\n"
+    )
+    load_store = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from balancecoach.storage.store import PracticeStore\n"
+        "s = PracticeStore(Path(sys.argv[1]))\n"
+        "s.load_practice('harbour-family-dental-demo')\n"
+        "good, bad = s.load_checkpoints('harbour-family-dental-demo')\n"
+        "assert len(good) == 8 and not bad\n"
+    )
+    label = f"demo practice, {len(demo_files)} files: "
+    compare(
+        label + "tomllib", [PY, "-c", load_tomllib, *demo_files], "python -c pass", pass_, args.runs
+    )
+    compare(
+        label + "tomlkit", [PY, "-c", load_tomlkit, *demo_files], "python -c pass", pass_, args.runs
+    )
+    compare(
+        label + "store (validated)",
+        [PY, "-c", load_store, str(ROOT / "demo")],
+        "python -c pass",
+        pass_,
+        args.runs,
+    )
+
     import tempfile
 
     with tempfile.TemporaryDirectory() as home:
