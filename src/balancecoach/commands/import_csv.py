@@ -88,6 +88,7 @@ def add_parser(sub: Any, format_option: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import datetime as dt
     import json
     import sys
 
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         )
     practice = store.load_practice(slug)
     content = load_content()
-    today = store_module.today()
+    today = dt.date.today()
     found = csv_import.read_csv_actuals(
         args.file,
         content.metrics,

@@ -29,7 +29,14 @@ from balancecoach.core.metrics import MetricTarget
 PRACTICE_SCHEMA = 2
 CHECKPOINT_SCHEMA = 1
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+#: A name as people write it: no control characters (they would hide in folder names and
+#: terminal output).
+Name = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=120, strip_whitespace=True, pattern=r"^[^\x00-\x1f\x7f]*$"
+    ),
+]
 Note = Annotated[str, StringConstraints(max_length=4000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]

@@ -103,8 +103,19 @@ The second person never sees the first person's answers until you both finish.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.visit.practice_name} · first visit"
+        self.sub_title = self.title_line()
         self.show()
+
+    # Hooks for another journey's use of this screen (the quarterly pulse re-assessment).
+
+    def title_line(self) -> str:
+        return f"{self.visit.practice_name} · first visit"
+
+    def save_draft(self) -> None:
+        autosave(self.app, self.visit)
+
+    def next_screen(self) -> Screen:
+        return screen_for(self.visit)
 
     @property
     def index(self) -> int:
@@ -162,23 +173,23 @@ The second person never sees the first person's answers until you both finish.
             self.action_review()  # saves the draft
             return
         self.visit.position[self.visit.role] = max(0, target)
-        autosave(self.app, self.visit)
+        self.save_draft()
         self.show()
 
     def action_review(self) -> None:
-        autosave(self.app, self.visit)
-        self.app.push_screen(ReviewScreen(self.visit), self._after_review)
+        self.save_draft()
+        self.app.push_screen(ReviewScreen(self.visit, self.statements), self._after_review)
 
     def _after_review(self, finished: bool | None) -> None:
         if finished:
             self.visit.finish_turn()
-            autosave(self.app, self.visit)
-            self.app.switch_screen(screen_for(self.visit))
+            self.save_draft()
+            self.app.switch_screen(self.next_screen())
         else:
             self.show()
 
     def action_leave(self) -> None:
-        autosave(self.app, self.visit)
+        self.save_draft()
         self.notify(
             "Every answer is saved. Open the practice again to carry on.", title="Assessment paused"
         )
@@ -201,9 +212,10 @@ scores use what was answered). **Escape** returns to the statements.
         Binding("escape", "back", "Back", id="review.back"),
     ]
 
-    def __init__(self, visit: FirstVisit) -> None:
+    def __init__(self, visit: FirstVisit, statements: list[Statement] | None = None) -> None:
         super().__init__()
         self.visit = visit
+        self._given = statements
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -218,7 +230,7 @@ scores use what was answered). **Escape** returns to the statements.
 
     def on_mount(self) -> None:
         mine = self.visit.answers[self.visit.role]
-        statements = list(self.app.content.questions.statement)
+        statements = self._given or list(self.app.content.questions.statement)
         self._statements = statements
         self.sub_title = f"{self.visit.practice_name} · review"
         open_ = sum(1 for s in statements if s.id not in mine)

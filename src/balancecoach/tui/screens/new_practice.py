@@ -16,7 +16,7 @@ from balancecoach.core.errors import DataError
 
 
 def _name_ok(value: str) -> bool:
-    return 0 < len(value.strip()) <= 120
+    return 0 < len(value.strip()) <= 120 and value.isprintable()
 
 
 class NewPracticeScreen(Screen[None]):
