@@ -44,16 +44,17 @@ to +100 production-leaning).
             yield Static("", id="drafts")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Practice", key="name")
-        table.add_column("Last checkpoint", key="last")
-        table.add_column("Quadrant", key="quadrant")
-        table.add_column("Lean", key="lean")
-        table.add_column("Notes", key="notes")
-        self.refresh_practices()
+    COLUMNS = (
+        ("Practice", "name"),
+        ("Last checkpoint", "last"),
+        ("Quadrant", "quadrant"),
+        ("Lean", "lean"),
+        ("Notes", "notes"),
+    )
 
     def on_screen_resume(self) -> None:
+        """Read the list each time home shows (the first time included): a visit that just
+        ended may have changed it."""
         self.refresh_practices()
 
     @work(thread=True, exclusive=True, group="home-load")
@@ -70,7 +71,10 @@ to +100 production-leaning).
 
     def _show(self, rows, drafts) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        # Columns are laid out afresh with the rows, so their widths fit what they hold.
+        table.clear(columns=True)
+        for label, key in self.COLUMNS:
+            table.add_column(label, key=key)
         for row in rows:
             notes = ""
             if row.problems:
