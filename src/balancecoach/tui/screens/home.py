@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -71,25 +72,24 @@ to +100 production-leaning).
 
     def _show(self, rows, drafts) -> None:
         table = self.query_one(DataTable)
-        # Columns are laid out afresh with the rows, so their widths fit what they hold.
-        table.clear(columns=True)
-        for label, key in self.COLUMNS:
-            table.add_column(label, key=key)
-        for row in rows:
-            notes = ""
-            if row.problems:
-                n = len(row.problems)
-                notes = f"{n} file{'s' if n > 1 else ''} need attention"
-            elif row.demo:
-                notes = "demo"
-            table.add_row(
+        cells = [
+            (
                 row.name,
                 row.last_quarter or "none yet",
                 row.quadrant or "–",
                 "–" if row.lean is None else signed(row.lean),
-                notes,
-                key=row.slug,
+                _notes(row),
             )
+            for row in rows
+        ]
+        # Columns are laid out afresh with widths that fit what they hold, so the table is
+        # right from its first frame rather than after the widget's next idle moment.
+        table.clear(columns=True)
+        for i, (label, key) in enumerate(self.COLUMNS):
+            width = max([cell_len(label), *(cell_len(c[i]) for c in cells)])
+            table.add_column(label, key=key, width=width)
+        for row, values in zip(rows, cells, strict=True):
+            table.add_row(*values, key=row.slug)
         self._rows = {row.slug: row for row in rows}
         status = self.query_one("#home-status", Static)
         if rows:
@@ -165,3 +165,10 @@ to +100 production-leaning).
         from balancecoach.tui.journey import resume_first_visit
 
         resume_first_visit(self.app, drafts[0].slug)
+
+
+def _notes(row) -> str:
+    if row.problems:
+        n = len(row.problems)
+        return f"{n} file{'s' if n > 1 else ''} need attention"
+    return "demo" if row.demo else ""
