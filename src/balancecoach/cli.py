@@ -91,6 +91,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "practices",
     "export",
     "report",
+    "chart",
 )
 
 

@@ -238,6 +238,55 @@ def test_report_matches_the_practice_by_its_name(data: Path) -> None:
     assert result.returncode == 0 and "— 2024-Q3" in result.stdout
 
 
+def _fenced_blocks(md: str) -> list[str]:
+    return re.findall(r"^```text\n(.*?)\n```$", md, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_report_markdown_has_the_trend_charts_as_plain_text_blocks(data: Path) -> None:
+    md = bc(data, "report", DEMO_SLUG).stdout
+    trends = md[md.index("## Trends") : md.index("## Communication plan")]
+    assert md.index("## Scoreboard") < md.index("## Trends")
+    blocks = _fenced_blocks(trends)
+    # lean, production and collections, and one per scoreboard metric
+    assert len(blocks) == 2 + 5
+    assert "\x1b" not in md  # no colour codes in a file
+    lean, money, *metrics = blocks
+    assert "Practice structure and people" in lean and "Lean = structure − people" in lean
+    assert "D doctor lean" in lean and "M manager lean" in lean
+    assert "Production against the goal" in money and "Collections against the goal" in money
+    assert "quarterly goal" in money and "$250k" in money
+    assert "Case acceptance (%), target ≥ 65%" in metrics[0]
+    assert "● on target" in metrics[0]
+    for block in blocks:
+        lines = block.splitlines()
+        assert max(len(line) for line in lines) <= 80
+        assert "2024-Q1" in block and "2025-Q4" in block  # the last eight quarters
+
+
+def test_report_of_an_earlier_quarter_charts_only_up_to_it(data: Path) -> None:
+    first = bc(data, "report", DEMO_SLUG, "--quarter", "2024-Q1").stdout
+    trends = first[first.index("## Trends") : first.index("## Communication plan")]
+    assert "```" not in trends
+    assert "Only one checkpoint so far: the trend appears after the next one." in trends
+    third = bc(data, "report", DEMO_SLUG, "--quarter", "2024-Q3").stdout
+    trends = third[third.index("## Trends") : third.index("## Communication plan")]
+    blocks = _fenced_blocks(trends)
+    assert blocks and all("2024-Q3" in b and "2024-Q4" not in b for b in blocks)
+
+
+def test_report_html_has_the_trend_charts_as_escaped_preformatted_text(data: Path) -> None:
+    page = bc(data, "report", DEMO_SLUG, "--format", "html").stdout
+    checker = check_html(page)
+    charts = re.findall(r'<pre class="chart">(.*?)</pre>', page, flags=re.DOTALL)
+    assert len(charts) == 7
+    assert "\x1b" not in page
+    text = "".join(checker.text)
+    assert "Trends" in text and "Practice structure and people" in text
+    assert "● on target" in text and "2025-Q4" in charts[0]
+    # "<" and ">" never reach the page raw from a chart
+    assert all("<" not in c and ">" not in c for c in charts)
+
+
 class Checker(HTMLParser):
     VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
 
@@ -350,23 +399,35 @@ def test_data_dir_may_follow_the_command(data: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("practice,")
 
 
-def test_these_commands_do_not_load_the_interface_or_the_writer(data: Path) -> None:
+def _loaded_by(data: Path, *commands: list[str]) -> set[str]:
     code = (
         "import contextlib, io, sys\n"
         "from balancecoach.cli import main\n"
         f"d = {str(data)!r}\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    for args in (['practices'], ['demo'], ['export', 'harbour'],\n"
-        "                 ['export', 'harbour', '--format', 'json'], ['report', 'harbour'],\n"
-        "                 ['report', 'harbour', '--format', 'html']):\n"
+        f"    for args in {list(commands)!r}:\n"
         "        assert main(['--data-dir', d, *args]) == 0, args\n"
         "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
-    loaded = set(json.loads(out.replace("'", '"')))
+    return set(json.loads(out.replace("'", '"')))
+
+
+def test_these_commands_do_not_load_the_interface_or_the_writer(data: Path) -> None:
+    loaded = _loaded_by(
+        data,
+        ["practices"],
+        ["demo"],
+        ["export", "harbour"],
+        ["export", "harbour", "--format", "json"],
+    )
     assert not loaded & {"textual", "tomlkit", "rich", "plotext"}
+    # The report draws its trend charts with plotext, and nothing more.
+    loaded = _loaded_by(data, ["report", "harbour"], ["report", "harbour", "--format", "html"])
+    assert "plotext" in loaded
+    assert not loaded & {"textual", "tomlkit", "rich"}
 
 
 def test_the_demo_copy_in_the_data_directory_is_left_alone_by_reports(data: Path) -> None:

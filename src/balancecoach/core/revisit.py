@@ -310,16 +310,17 @@ def _lean_words(move: Movement) -> str:
     if move.before is None:
         return f"{WHO.get(move.who, move.who)}: {where}, lean {lean} (nothing to compare with)"
     was = move.before.quadrant or "unplaced"
+    quadrant = f"{was} → {where}" if move.quadrant_changed else f"still {where}"
     change = move.lean_change
-    if change is None:
-        moved = ""
-    elif abs(change) < STEADY_LEAN:
-        moved = f", about the same ({signed(change)})"
+    if change is None or move.before.lean is None:
+        return f"{WHO.get(move.who, move.who)}: {quadrant}; lean {lean}"
+    moved = f"lean {lean} (was {signed(move.before.lean)})"
+    if abs(round(change)) < STEADY_LEAN:
+        moved += ", about the same"
     else:
         toward = "production" if change > 0 else "patients"
-        moved = f", {signed(change)} toward {toward}"
-    quadrant = f"{was} → {where}" if move.quadrant_changed else f"still {where}"
-    return f"{WHO.get(move.who, move.who)}: {quadrant}; lean {lean}{moved}"
+        moved += f", {abs(change):.0f} points toward {toward}"
+    return f"{WHO.get(move.who, move.who)}: {quadrant}; {moved}"
 
 
 def change_lines(change: QuarterChange, content: Content) -> dict[str, list[str]]:

@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.goals import derive_goal
 from balancecoach.core.records import Quarter
-from balancecoach.core.scoring import HIGH
 
 if TYPE_CHECKING:
     from balancecoach.core.content import Content, MetricDefinition
@@ -39,8 +38,8 @@ UNIT_LABELS = {
     "percent": "%",
     "currency": "$",
     "currency_per_hour": "$/h",
-    "hours": "h",
-    "score": "NPS points",
+    "hours": "hours",
+    "score": "−100 to +100",
     "count": "count",
 }
 
@@ -96,14 +95,22 @@ def _roles(checkpoints: Sequence[Checkpoint]) -> list[str]:
     return sorted(seen, key=lambda role: (_ROLE_ORDER.get(role, 2), role))
 
 
-def _trend_reason(points: int, what: str | None = None, quarter: str | None = None) -> str | None:
+def _trend_reason(
+    points: int, checkpoints: int, what: str | None = None, quarter: str | None = None
+) -> str | None:
+    """Why a trend cannot be drawn yet, or None when it has two points or more."""
     if points >= 2:
         return None
-    if what is None:
-        return NO_CHECKPOINTS if points == 0 else ONE_CHECKPOINT
+    if checkpoints == 0:
+        return NO_CHECKPOINTS
+    if checkpoints == 1 or what is None:
+        return ONE_CHECKPOINT
     if points == 0:
         return f"No {what} entered yet: the trend appears once two quarters have them."
-    return f"{what[:1].upper() + what[1:]} entered for one quarter so far ({quarter}): the trend appears after the next one."
+    what = what[:1].upper() + what[1:]
+    return (
+        f"{what} entered for one quarter so far ({quarter}): the trend appears after the next one."
+    )
 
 
 # --- lean trajectory --------------------------------------------------------------------
@@ -168,7 +175,7 @@ def lean_series(checkpoints: Iterable[Checkpoint]) -> LeanSeries:
         title="Lean by quarter",
         labels=labels,
         trajectories=trajectories,
-        empty_reason=_trend_reason(points),
+        empty_reason=_trend_reason(points, len(labels)),
     )
 
 
@@ -200,12 +207,14 @@ class QuadrantSeries(Series):
     kind: Literal["quadrant"] = "quadrant"
     unit: str = "points 0–100: structure across, people up"
     #: A score at or above this is high; the lines at it split the four quadrants.
-    high: float = HIGH
+    high: float
     #: The doctor, the manager, then the practice average.
     paths: list[QuadrantPath]
 
 
 def quadrant_series(checkpoints: Iterable[Checkpoint]) -> QuadrantSeries:
+    from balancecoach.core.scoring import HIGH
+
     lean = lean_series(checkpoints)
     order = [t for t in lean.trajectories if t.who != "practice"] + lean.trajectories[:1]
     paths = []
@@ -225,7 +234,9 @@ def quadrant_series(checkpoints: Iterable[Checkpoint]) -> QuadrantSeries:
     title = "Where you stand"
     if quarters:
         title += f", {quarters[0]}" + (f" → {quarters[-1]}" if len(quarters) > 1 else "")
-    return QuadrantSeries(title=title, labels=quarters, paths=paths, empty_reason=empty, note=note)
+    return QuadrantSeries(
+        title=title, labels=quarters, paths=paths, high=HIGH, empty_reason=empty, note=note
+    )
 
 
 # --- metric trends ----------------------------------------------------------------------
@@ -285,7 +296,6 @@ def metric_ids(practice: Practice, checkpoints: Iterable[Checkpoint]) -> list[st
 def metric_trend(
     content: Content, practice: Practice, checkpoints: Iterable[Checkpoint], metric_id: str
 ) -> MetricTrend:
-    from balancecoach.core.format import format_value
 
     cps = _in_order(checkpoints)
     definition = content.metrics.by_id.get(metric_id)
@@ -318,9 +328,8 @@ def metric_trend(
         last = next((a for a in cps[-1].metric if a.id == metric_id), None)
         current = last.target if last else None
     unit = UNIT_LABELS.get(value_unit, value_unit)
-    title = f"{name} ({unit})" if unit not in ("count",) else name
     return MetricTrend(
-        title=title,
+        title=f"{name} by quarter",
         labels=labels,
         unit=unit,
         metric_id=metric_id,
@@ -335,9 +344,8 @@ def metric_trend(
         status=statuses,
         target_text=current.describe(value_unit) if current else None,
         empty_reason=_trend_reason(
-            len(known), f"actuals for {name}", known[0][0] if known else None
+            len(known), len(cps), f"actuals for {name}", known[0][0] if known else None
         ),
-        note=None if not labels else None,
     )
 
 
@@ -509,7 +517,8 @@ def financial_series(practice: Practice, checkpoints: Iterable[Checkpoint]) -> F
     production_goal: list[float | None] = []
     collection_goal: list[float | None] = []
     effective: list[str | None] = []
-    for cp in _in_order(checkpoints):
+    cps = _in_order(checkpoints)
+    for cp in cps:
         fin = cp.financials
         if fin is None or (fin.production is None and fin.collections is None):
             continue
@@ -533,7 +542,7 @@ def financial_series(practice: Practice, checkpoints: Iterable[Checkpoint]) -> F
         collection_goal=collection_goal,
         goal_effective=effective,
         empty_reason=_trend_reason(
-            len(labels), "production and collections", labels[0] if labels else None
+            len(labels), len(cps), "production and collections", labels[0] if labels else None
         ),
     )
 

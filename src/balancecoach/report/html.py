@@ -10,7 +10,16 @@ from html import escape
 
 from balancecoach.core.content import RATING_WORDS
 from balancecoach.core.format import percent
-from balancecoach.report.markdown import DEMO_NOTE, FOOTER, QuarterReport, _lean, _n, _who
+from balancecoach.report.markdown import (
+    DEMO_NOTE,
+    FOOTER,
+    QuarterReport,
+    _lean,
+    _n,
+    _who,
+    drawn_charts,
+    no_trend_words,
+)
 
 CSS = """
 :root { color-scheme: light; }
@@ -43,6 +52,7 @@ ol.prompts li { margin-bottom: 6px; }
 pre { font: 12px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
   background: #f6f8fa; border: 1px solid #e3e7eb; padding: 8px 10px; overflow-x: auto;
   white-space: pre; }
+pre.chart { font-size: 11px; line-height: 1.2; background: #fff; }
 details summary { cursor: pointer; color: #56606b; }
 footer { margin-top: 22px; color: #56606b; font-size: 12px; border-top: 1px solid #e3e7eb;
   padding-top: 8px; }
@@ -211,6 +221,17 @@ def render(report: QuarterReport) -> str:
         )
     else:
         out.append("<p>No metric actuals were entered for this quarter.</p>")
+
+    out.append("<h2>Trends</h2>")
+    drawn = drawn_charts(r)
+    if not drawn:
+        out.append(f"<p>{e(no_trend_words(r))}</p>")
+    for (title, text), chart_data in zip(drawn, r.charts, strict=False):
+        if text is None:
+            reason = chart_data.series.empty_reason or ""
+            out.append(f'<p class="small"><em>{e(title)}</em>: {e(reason)}</p>')
+        else:
+            out.append(f'<pre class="chart">{e(text)}</pre>')
 
     out.append("<h2>Communication plan</h2>")
     if r.adherence:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.content import RATING_WORDS
 from balancecoach.core.errors import DataError, DataErrors
@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 
 #: How many conversation prompts the one-page summary shows.
 TOP_PROMPTS = 3
-#: How many quarters the trend line shows.
+#: How many quarters the trend line and the trend charts show.
 TREND_QUARTERS = 8
+#: The trend charts' size in the reports: a terminal's width, which a printed page holds.
+CHART_WIDTH = 80
+CHART_HEIGHT = 22
+METRIC_CHART_HEIGHT = 14
 
 FOOTER = "Made with balancecoach from practice totals only; nothing about any single patient."
 DEMO_NOTE = "Demo practice: made-up figures that show what balancecoach keeps each quarter."
@@ -87,6 +91,14 @@ class CommitmentRow:
 
 
 @dataclass
+class TrendChart:
+    """A trend chart of the report: its series (core/series.py) and the height to draw it."""
+
+    series: Any
+    height: int = CHART_HEIGHT
+
+
+@dataclass
 class QuarterReport:
     name: str
     slug: str
@@ -116,6 +128,7 @@ class QuarterReport:
     commitments: list[CommitmentRow] = field(default_factory=list)
     next_quarter: str = ""
     trend: list[tuple[str, str]] = field(default_factory=list)
+    charts: list[TrendChart] = field(default_factory=list)
     coach_notes: str = ""
     problems: list[str] = field(default_factory=list)
 
@@ -395,11 +408,46 @@ def gather(
     report.review = _commitments(cp.review)
     report.commitments = _commitments(cp.commitment)
     report.next_quarter = str(cp.period.next())
-    report.trend = [
-        (c.quarter, _lean(c.scores.lean) if c.scores else "–")
-        for c in checkpoints[max(0, index + 1 - TREND_QUARTERS) : index + 1]
-    ]
+    window = checkpoints[max(0, index + 1 - TREND_QUARTERS) : index + 1]
+    report.trend = [(c.quarter, _lean(c.scores.lean) if c.scores else "–") for c in window]
+    report.charts = _trend_charts(content, practice, window)
     return report
+
+
+def _trend_charts(
+    content: Content, practice: Practice, window: Sequence[Checkpoint]
+) -> list[TrendChart]:
+    from balancecoach.core.series import financial_series, lean_series, metric_series
+
+    return [
+        TrendChart(lean_series(window)),
+        TrendChart(financial_series(practice, window)),
+        *(
+            TrendChart(m, METRIC_CHART_HEIGHT)
+            for m in metric_series(content, practice, window)
+            if m.labels  # a metric never entered has no trend to show
+        ),
+    ]
+
+
+def drawn_charts(report: QuarterReport) -> list[tuple[str, str | None]]:
+    """Each trend chart as (title, plain text), or (title, None) when it cannot be drawn
+    yet; the reason is then the series' `empty_reason`. Empty when no chart can be drawn."""
+    drawable = [c for c in report.charts if not c.series.empty]
+    if not drawable:
+        return []
+    from balancecoach.charts import chart
+
+    return [
+        (c.series.title, None if c.series.empty else chart(c.series, CHART_WIDTH, c.height))
+        for c in report.charts
+    ]
+
+
+def no_trend_words(report: QuarterReport) -> str:
+    """What the trends section says when no chart can be drawn yet."""
+    first = next((c.series.empty_reason for c in report.charts if c.series.empty_reason), None)
+    return first or "No trend to show yet."
 
 
 # --- Markdown -------------------------------------------------------------------------
@@ -525,6 +573,16 @@ def render(report: QuarterReport) -> str:
         out.append("")
     else:
         out += ["No metric actuals were entered for this quarter.", ""]
+
+    out += ["## Trends", ""]
+    drawn = drawn_charts(r)
+    if not drawn:
+        out += [md(no_trend_words(r)), ""]
+    for (title, text), chart_data in zip(drawn, r.charts, strict=False):
+        if text is None:
+            out += [f"*{md(title)}*: {md(chart_data.series.empty_reason or '')}", ""]
+        else:
+            out += ["```text", text, "```", ""]
 
     out += ["## Communication plan", ""]
     if r.adherence:

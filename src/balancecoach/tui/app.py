@@ -93,6 +93,11 @@ class BalanceCoachApp(App[None]):
                 "Begin (or resume) a visit for this practice",
                 practice.action_start_visit,
             )
+            yield SystemCommand(
+                "New checkpoint",
+                "This quarter's checkpoint: last quarter's commitments, figures, pulse, charts",
+                practice.action_new_checkpoint,
+            )
         yield SystemCommand("Help", "Show help for this screen", self.action_help)
 
     def action_go_home(self) -> None:

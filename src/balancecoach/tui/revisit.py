@@ -243,7 +243,10 @@ def new_revisit(
         }
     if existing is None:
         return r
-    r.item_set = existing.item_set
+    if any(person.answers for person in existing.respondent):
+        # answers already given this quarter keep their statement set (a first visit's
+        # full assessment is not cut down to the pulse)
+        r.item_set = existing.item_set
     for person in existing.respondent:
         if person.role in r.answers:
             r.answers[person.role] = dict(person.answers)
@@ -343,7 +346,7 @@ def build_checkpoint(
 ) -> Checkpoint:
     """The checkpoint the revisit would save now. Entries that do not read are left out
     (the screens refuse to go on while they do not read)."""
-    from balancecoach.core.records import Adherence, Commitment, Financials
+    from balancecoach.core.records import Adherence, Financials
     from balancecoach.core.revisit import revisit_checkpoint
 
     inputs: dict[str, dict[str, float]] = {}
@@ -497,16 +500,15 @@ def back_from_reflections(app: BalanceCoachApp, revisit: Revisit) -> None:
 
 
 def step_line(revisit: Revisit) -> str:
-    """'Q4 2026 revisit · 3 of 6 Pulse' for the sub-title."""
+    """'2026-Q4 checkpoint · 3/6 Pulse · Harbour Family Dental' for the sub-title."""
     stage = "assessment" if revisit.stage == "handover" else revisit.stage
     names = [s for s, _ in STEPS]
     if stage not in names:
         return f"{revisit.practice_name} · {revisit.quarter} checkpoint"
     n = names.index(stage)
-    return (
-        f"{revisit.practice_name} · {revisit.quarter} checkpoint · "
-        f"step {n + 1} of {len(STEPS)}: {STEPS[n][1]}"
-    )
+    # the step first: a long practice name is what gets cut at 80 columns
+    step = f"{n + 1}/{len(STEPS)} {STEPS[n][1]}"
+    return f"{revisit.quarter} checkpoint · {step} · {revisit.practice_name}"
 
 
 def start_revisit(app: BalanceCoachApp, slug: str) -> None:

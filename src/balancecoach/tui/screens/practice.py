@@ -25,12 +25,22 @@ its scoreboard with their targets and owners, and its communication plan.
 
 - **a** starts a visit: the doctor and the office manager each answer the assessment in
   turn, then see their results side by side, derive the goal, choose metrics and a plan.
+- **q** starts this quarter's checkpoint (once the practice has a first one): last
+  quarter's commitments, the quarter's metric figures, a short re-assessment, reflections,
+  the progress charts and next quarter's commitments. An unfinished one resumes.
 - **e** exports the latest checkpoint's one-page report (Markdown and HTML) into the
   data directory's `reports/` folder and says where.
 - **Escape** goes back to the list of practices.
 """
     BINDINGS: ClassVar = [
         Binding("a", "start_visit", "Start visit", id="practice.visit"),
+        Binding(
+            "q",
+            "new_checkpoint",
+            "New checkpoint",
+            id="practice.checkpoint",
+            tooltip="This quarter's checkpoint: review, figures, pulse, commitments",
+        ),
         Binding("e", "export_report", "Export report", id="practice.export"),
         Binding("escape", "app.pop_screen", "Back", id="practice.back"),
     ]
@@ -116,6 +126,14 @@ its scoreboard with their targets and owners, and its communication plan.
         from balancecoach.tui.journey import start_first_visit
 
         start_first_visit(self.app, self.slug, name)
+
+    def action_new_checkpoint(self) -> None:
+        if getattr(self, "practice_name", None) is None:
+            self.notify("This practice has not loaded yet.", severity="warning")
+            return
+        from balancecoach.tui.revisit import start_revisit
+
+        start_revisit(self.app, self.slug)
 
 
 def describe(practice, checkpoints, problems, content, today) -> str:

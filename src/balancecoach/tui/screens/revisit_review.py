@@ -3,8 +3,11 @@ not (with a note), and whether each practice of the communication plan was kept.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,9 +30,32 @@ MARK_STYLE = {
 
 
 def mark_box(mark: str) -> Text:
-    """'[done  ]', '[partly]', '[ ?    ]' in the mark's colour, always 8 cells wide."""
+    """'[done  ]', '[partly]', '[ ?    ]' in the mark's colour, 8 cells wide."""
     shown = mark if mark and mark != "open" else " ?"
-    return Text(f"[{shown:<6}] ", style=MARK_STYLE.get(mark, "dim"))
+    return Text(f"[{shown:<6}]", style=MARK_STYLE.get(mark, "dim"))
+
+
+def _day(iso: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}"
+
+
+def _line(mark: str, text: str, detail: str, entry: dict[str, str]) -> Table:
+    """A marked line: the mark, then the text (with its owner and any note) wrapping
+    under itself rather than under the mark."""
+    body = Text(text)
+    if detail:
+        body.append(f"  ({detail})", style="dim")
+    if entry.get("note", "").strip():
+        body.append(f"\n{entry['note'].strip()}", style="italic")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=8, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(mark_box(mark), body)
+    return grid
 
 
 class ReviewCommitmentsScreen(Screen[None]):
@@ -60,7 +86,7 @@ and is it still the right promise?
         Binding("1", "mark(0)", "Done/kept", id="revisit.review.1"),
         Binding("2", "mark(1)", "Partly", id="revisit.review.2"),
         Binding("3", "mark(2)", "Not", id="revisit.review.3"),
-        Binding("n", "note", "Note", id="revisit.review.note", tooltip="Write a note"),
+        Binding("n", "note", "Note", id="revisit.review.note", show=False),
         Binding(
             "ctrl+n",
             "continue",
@@ -93,9 +119,14 @@ and is it still the right promise?
         self.sub_title = flow.step_line(self.revisit)
         r = self.revisit
         since = f"at the {r.previous} checkpoint" if r.previous else "last time"
+        updating = (
+            f" [b]{r.quarter} already has a checkpoint: saving updates it.[/b]"
+            if r.updating
+            else ""
+        )
         self.query_one("#review-intro", Static).update(
             f"What you committed to {since}, and your communication plan. "
-            "Press [b]1[/b] done/kept, [b]2[/b] partly, [b]3[/b] not."
+            f"Press [b]1[/b] done/kept, [b]2[/b] partly, [b]3[/b] not.{updating}"
         )
         self._fill()
         marks = self.query_one(OptionList)
@@ -107,21 +138,19 @@ and is it still the right promise?
 
     # --- the list ----------------------------------------------------------------------
 
-    def _items(self) -> list[tuple[str, Text]]:
+    def _items(self) -> list[tuple[str, RenderableType]]:
         """(option id, prompt) for every line, with headings as ids starting with '#'."""
         r = self.revisit
         content = self.app.content
-        out: list[tuple[str, Text]] = []
+        out: list[tuple[str, RenderableType]] = []
         heading = f"Commitments from {r.previous}" if r.previous else "Commitments"
         out.append(("#commitments", Text(heading)))
         if not r.review:
             out.append(("#none", Text("  none were made last time", style="dim")))
         for i, c in enumerate(r.review):
-            due = f", due {c['due']}" if c.get("due") else ""
             owner = OWNER_WORDS.get(c.get("owner", ""), c.get("owner", "")).lower()
-            line = mark_box(c.get("status", "open")) + Text(c["text"])
-            line.append(f"  ({owner}{due})", style="dim")
-            out.append((f"c{i}", line))
+            detail = f"{owner}, due {_day(c['due'])}" if c.get("due") else owner
+            out.append((f"c{i}", _line(c.get("status", "open"), c["text"], detail, c)))
         out.append(("#plan", Text("Communication plan this quarter")))
         plan = {p.practice: p for p in self._plan()}
         if not r.adherence:
@@ -132,11 +161,8 @@ and is it still the right promise?
             item = plan.get(practice_id)
             detail = ""
             if item is not None:
-                owner = OWNER_WORDS[item.owner].lower()
-                detail = f"  ({CADENCE_WORDS[item.cadence]}, {owner})"
-            line = mark_box(entry.get("kept", "")) + Text(name)
-            line.append(detail, style="dim")
-            out.append((f"p:{practice_id}", line))
+                detail = f"{CADENCE_WORDS[item.cadence]}, {OWNER_WORDS[item.owner].lower()}"
+            out.append((f"p:{practice_id}", _line(entry.get("kept", ""), name, detail, entry)))
         return out
 
     def _plan(self):
@@ -228,6 +254,9 @@ and is it still the right promise?
             return
         entry["note"] = event.value
         flow.autosave(self.app, self.revisit)
+        key = self._key
+        if key is not None:
+            self._refresh_line(key)
 
     @on(Input.Submitted, "#review-note")
     def _note_done(self) -> None:
