@@ -16,8 +16,31 @@ ROLE_TITLES = {"doctor": "Doctor", "manager": "Office manager"}
 DRAFT_KIND = "assessment"
 
 
+class TwoRespondents:
+    """Answers by two people in turn (the doctor, then the office manager). Subclasses are
+    dataclasses with `turn`, `answers` and `draft_kind`."""
+
+    turn: int
+    answers: dict[str, dict[str, int]]
+    draft_kind: str
+
+    @property
+    def role(self) -> str:
+        return ROLES[self.turn]
+
+    def answer(self, statement_id: str, rating: int | None) -> None:
+        """Record (or with None, clear) the current respondent's rating."""
+        mine = self.answers[self.role]
+        if rating is None:
+            mine.pop(statement_id, None)
+        else:
+            if not 1 <= rating <= 5:
+                raise ValueError(f"a rating is 1 to 5, got {rating}")
+            mine[statement_id] = rating
+
+
 @dataclass
-class FirstVisit:
+class FirstVisit(TwoRespondents):
     """Where the doctor and manager are in their first visit, and what they entered."""
 
     slug: str
@@ -35,19 +58,7 @@ class FirstVisit:
     #: Chosen practices: {"practice", "owner", "cadence"}.
     plan: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def role(self) -> str:
-        return ROLES[self.turn]
-
-    def answer(self, statement_id: str, rating: int | None) -> None:
-        """Record (or with None, clear) the current respondent's rating."""
-        mine = self.answers[self.role]
-        if rating is None:
-            mine.pop(statement_id, None)
-        else:
-            if not 1 <= rating <= 5:
-                raise ValueError(f"a rating is 1 to 5, got {rating}")
-            mine[statement_id] = rating
+    draft_kind = DRAFT_KIND
 
     def finish_turn(self) -> None:
         """The current respondent is done: hand over, or move on to the results."""

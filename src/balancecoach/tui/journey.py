@@ -12,22 +12,23 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from balancecoach.tui.app import BalanceCoachApp
+    from balancecoach.tui.revisit import Revisit
 
 #: The order of the stages; each screen's "continue" goes to the next one.
 ORDER: tuple[Stage, ...] = ("assessment", "handover", "results", "goal", "metrics", "plan", "saved")
 
 
-def autosave(app: BalanceCoachApp, visit: FirstVisit) -> None:
+def autosave(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:
     """Save the visit as a draft now. A failure is shown, never raised: the visit goes on."""
     try:
-        app.drafts.save(DRAFT_KIND, visit.slug, visit.to_draft())
+        app.drafts.save(visit.draft_kind, visit.slug, visit.to_draft())
     except (DataError, DataErrors, OSError) as exc:
         app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
 
 
-def discard_draft(app: BalanceCoachApp, visit: FirstVisit) -> None:
+def discard_draft(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:
     try:
-        app.drafts.discard(DRAFT_KIND, visit.slug)
+        app.drafts.discard(visit.draft_kind, visit.slug)
     except (DataError, OSError) as exc:
         app.notify(f"The finished draft could not be removed: {exc}", severity="warning")
 

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from balancecoach.core.errors import DataError, DataErrors
-from balancecoach.tui.flow import ROLES
+from balancecoach.tui.flow import ROLES, TwoRespondents
+
+# Saving and removing the draft work as for the first visit (the kind comes from the state).
+from balancecoach.tui.journey import autosave as autosave
+from balancecoach.tui.journey import discard_draft as discard_draft
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -78,7 +82,7 @@ class RevisitContext:
 
 
 @dataclass
-class Revisit:
+class Revisit(TwoRespondents):
     """Where the doctor and manager are in a quarter's revisit, and what they entered.
     Every value is plain text, numbers or lists of them, so it can be saved as TOML."""
 
@@ -111,19 +115,7 @@ class Revisit:
     #: The practice and its checkpoints as read when the revisit began (not in the draft).
     context: RevisitContext | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def role(self) -> str:
-        return ROLES[self.turn]
-
-    def answer(self, statement_id: str, rating: int | None) -> None:
-        """Record (or with None, clear) the current respondent's rating."""
-        mine = self.answers[self.role]
-        if rating is None:
-            mine.pop(statement_id, None)
-        else:
-            if not 1 <= rating <= 5:
-                raise ValueError(f"a rating is 1 to 5, got {rating}")
-            mine[statement_id] = rating
+    draft_kind = DRAFT_KIND
 
     def finish_turn(self) -> None:
         """The current respondent is done: hand over, or move on to the reflections."""
@@ -420,21 +412,6 @@ def ensure_context(app: BalanceCoachApp, revisit: Revisit) -> RevisitContext:
         checkpoints, _problems = app.store.load_checkpoints(revisit.slug)
         revisit.context = RevisitContext(practice, checkpoints)
     return revisit.context
-
-
-def autosave(app: BalanceCoachApp, revisit: Revisit) -> None:
-    """Save the revisit as a draft now. A failure is shown, never raised."""
-    try:
-        app.drafts.save(DRAFT_KIND, revisit.slug, revisit.to_draft())
-    except (DataError, DataErrors, OSError) as exc:
-        app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
-
-
-def discard_draft(app: BalanceCoachApp, revisit: Revisit) -> None:
-    try:
-        app.drafts.discard(DRAFT_KIND, revisit.slug)
-    except (DataError, OSError) as exc:
-        app.notify(f"The finished draft could not be removed: {exc}", severity="warning")
 
 
 def screen_for(revisit: Revisit) -> Screen:
