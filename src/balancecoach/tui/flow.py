@@ -22,7 +22,10 @@ class TwoRespondents:
 
     turn: int
     answers: dict[str, dict[str, int]]
+    stage: str
     draft_kind: str
+    #: The stage that follows once both have answered.
+    after_both: str
 
     @property
     def role(self) -> str:
@@ -37,6 +40,14 @@ class TwoRespondents:
             if not 1 <= rating <= 5:
                 raise ValueError(f"a rating is 1 to 5, got {rating}")
             mine[statement_id] = rating
+
+    def finish_turn(self) -> None:
+        """The current respondent is done: hand over, or move on once both have answered."""
+        if self.turn == 0:
+            self.turn = 1
+            self.stage = "handover"
+        else:
+            self.stage = self.after_both
 
 
 @dataclass
@@ -59,14 +70,7 @@ class FirstVisit(TwoRespondents):
     plan: list[dict[str, Any]] = field(default_factory=list)
 
     draft_kind = DRAFT_KIND
-
-    def finish_turn(self) -> None:
-        """The current respondent is done: hand over, or move on to the results."""
-        if self.turn == 0:
-            self.turn = 1
-            self.stage = "handover"
-        else:
-            self.stage = "results"
+    after_both = "results"
 
     def to_draft(self) -> dict[str, Any]:
         return {

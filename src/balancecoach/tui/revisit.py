@@ -116,14 +116,7 @@ class Revisit(TwoRespondents):
     context: RevisitContext | None = field(default=None, repr=False, compare=False)
 
     draft_kind = DRAFT_KIND
-
-    def finish_turn(self) -> None:
-        """The current respondent is done: hand over, or move on to the reflections."""
-        if self.turn == 0:
-            self.turn = 1
-            self.stage = "handover"
-        else:
-            self.stage = "reflections"
+    after_both = "reflections"
 
     def to_draft(self) -> dict[str, Any]:
         return {
