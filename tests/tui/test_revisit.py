@@ -401,3 +401,96 @@ async def test_a_practice_without_a_checkpoint_has_nothing_to_revisit(tmp_path: 
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
         assert any("no checkpoint yet" in n.message for n in app._notifications)
+
+
+async def test_adjusting_goal_and_target_dates_them_and_leaves_the_past_scored_as_it_was(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Select
+
+    from balancecoach.tui import revisit as flow
+    from balancecoach.tui.screens.adjust import AdjustGoalScreen, AdjustTargetsScreen
+
+    _store, before = demo_store(tmp_path)
+    folder = tmp_path / "practices" / DEMO_SLUG
+    practice_file = folder / "practice.toml"
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_revisit(app, pilot)
+        revisit = app.screen.revisit
+        # straight to the last step with one metric's figures entered
+        revisit.metric_fields["case_acceptance"] = {"accepted": "31", "presented": "50"}
+        flow.go_back(app, revisit, "commitments")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommitmentsScreen)
+        assert "stay as they are" in shown(app.screen, "#commitments-adjusted")
+
+        await pilot.press("ctrl+g")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AdjustGoalScreen)
+        payroll = app.screen.query_one("#goal-payroll", Input)
+        assert payroll.value == "312000"  # the goal in effect, filled in
+        payroll.focus()
+        payroll.value = "330k"
+        await pilot.pause(0.3)
+        assert "330k" == revisit.goal_fields["payroll"]
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommitmentsScreen)
+        line = shown(app.screen, "#commitments-adjusted")
+        assert "a new goal from 2026-11-24" in line
+
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AdjustTargetsScreen)
+        app.screen.query_one("#metric-list").highlight("case_acceptance")
+        await pilot.pause()
+        assert app.screen.query_one("#target-kind", Select).value == "at_least"
+        app.screen.query_one("#target-value", Input).value = "70"
+        await pilot.pause()
+        await pilot.press("escape")  # back keeps the change
+        await settle(app, pilot)
+        line = shown(app.screen, "#commitments-adjusted")
+        assert "scoreboard changed from today: Case acceptance" in line
+
+        for i, text in enumerate(("Review the new goal", "Coach case presentation", "Huddle")):
+            app.screen.query_one(f"#text-{app.screen._generation}-{i}", Input).value = text
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RevisitSavedScreen)
+        assert app.screen.state == "saved"
+        assert "a new goal from 2026-11-24" in shown(app.screen, "#revisit-saved-summary")
+
+    # earlier checkpoints untouched byte for byte; practice.toml rewritten, comments kept
+    for path, data in before.items():
+        if path != practice_file:
+            assert path.read_bytes() == data, f"{path.name} changed"
+    text = practice_file.read_text(encoding="utf-8")
+    assert before[practice_file].decode().splitlines()[:3] == text.splitlines()[:3]
+    practice = tomllib.loads(text)
+    goals = practice["goal"]
+    assert [g["effective"] for g in goals] == [
+        dt.date(2024, 1, 1),
+        dt.date(2025, 1, 1),
+        TODAY,
+    ]
+    assert goals[1]["overhead"]["payroll"] == 312_000  # the goal before stays as it was
+    assert goals[2]["overhead"]["payroll"] == 330_000
+    assert {k: v for k, v in goals[2].items() if k not in ("effective", "overhead")} == {
+        k: v for k, v in goals[1].items() if k not in ("effective", "overhead")
+    }
+    board = {m["id"]: m for m in practice["metric"]}
+    assert board["case_acceptance"]["target"] == {"kind": "at_least", "value": 70}
+    assert board["case_acceptance"]["since"] == TODAY
+    old_board = {m["id"]: m for m in tomllib.loads(before[practice_file].decode())["metric"]}
+    for metric_id, m in board.items():
+        if metric_id != "case_acceptance":
+            assert m == old_board[metric_id], f"{metric_id} changed"
+
+    # this quarter is scored against the goal and target in effect before the adjustment
+    saved = tomllib.loads((folder / "checkpoints" / "2026-Q4.toml").read_text(encoding="utf-8"))
+    assert saved["goal_effective"] == dt.date(2025, 1, 1)
+    actual = next(m for m in saved["metric"] if m["id"] == "case_acceptance")
+    assert actual["target"] == {"kind": "at_least", "value": 65}
+    assert actual["status"] == "amber"

@@ -13,12 +13,15 @@ from typing import Literal
 from balancecoach.core.assessment import AnswersFile, ItemSet, RespondentAnswers, assess
 from balancecoach.core.content import Content
 from balancecoach.core.format import format_value, signed
+from balancecoach.core.goals import GoalInputs
 from balancecoach.core.records import (
     Adherence,
     Checkpoint,
     Commitment,
     Financials,
+    Goal,
     MetricActual,
+    MetricChoice,
     PlanItem,
     Practice,
     Quarter,
@@ -82,7 +85,13 @@ def revisit_checkpoint(
     data = dict(existing) if existing is not None else {}
     data.update(quarter=str(Quarter.parse(quarter)), date=today, item_set=item_set)
     goal = practice.goal_on(today)
-    data["goal_effective"] = goal.effective if goal is not None else None
+    scored_against = existing.goal_effective if existing is not None else None
+    if scored_against is not None and any(g.effective == scored_against for g in practice.goal):
+        # updating the quarter: it stays scored against the goal it was first saved with,
+        # even when a goal adjusted at that revisit has taken effect since
+        data["goal_effective"] = scored_against
+    else:
+        data["goal_effective"] = goal.effective if goal is not None else None
 
     answered = [RespondentAnswers(role=r, answers=clean[r]) for r in roles if clean[r]]
     scored: dict[str, Respondent] = {}
@@ -124,6 +133,117 @@ def revisit_checkpoint(
     )
     data["financials"] = financials if has_money else None
     return Checkpoint.model_validate(data)
+
+
+# --- adjusting the goal and targets during a revisit ------------------------------------
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What a revisit changed in practice.toml: the practice as it should now be saved,
+    the new goal (None when the goal stayed) and the metrics whose target or owner
+    changed (ids, in scoreboard order)."""
+
+    practice: Practice
+    goal: Goal | None
+    changed_metrics: tuple[str, ...]
+
+
+def adjust_practice(
+    practice: Practice,
+    today: dt.date,
+    *,
+    goal: GoalInputs | None = None,
+    metrics: Sequence[MetricChoice] | None = None,
+) -> Adjustment | None:
+    """The practice with a revisit's adjustments, or None when nothing changed.
+
+    A goal that differs from the one in effect today is added with `today` as its
+    effective date (replacing one that already took effect today); earlier goals stay, so
+    earlier quarters keep the goal they were scored against. A metric whose target or
+    owner changed gets `since = today`; an unchanged one keeps its date. Fields the goal
+    form does not show (variable cost share, say) carry over from the goal before."""
+    current = practice.goal_on(today)
+    new_goal: Goal | None = None
+    if goal is not None:
+        fields = goal.model_dump(exclude={"effective"}, exclude_none=True)
+        before = current.model_dump(exclude={"effective"}, exclude_none=True) if current else None
+        if before is not None and "adjustment_rate" in before and "collection_rate" in fields:
+            before["collection_rate"] = round(1 - before.pop("adjustment_rate"), 10)
+        if before is None or _differs(before, fields):
+            carried = {
+                k: v
+                for k, v in (before or {}).items()
+                if k in ("variable_cost_share",) and k not in fields
+            }
+            old_cal, new_cal = (before or {}).get("calendar"), fields.get("calendar")
+            if old_cal and new_cal and _days(old_cal) == _days(new_cal):
+                # the same working days: keep them as the practice wrote them (weeks ×
+                # days a week), with the hours as now typed
+                hours = {"clinical_hours_per_day": new_cal.get("clinical_hours_per_day")}
+                days = {k: v for k, v in old_cal.items() if k != "clinical_hours_per_day"}
+                fields["calendar"] = {**days, **{k: v for k, v in hours.items() if v}}
+            new_goal = Goal.model_validate({**carried, **fields, "effective": today})
+    changed: list[str] = []
+    board = list(practice.metric)
+    if metrics is not None:
+        was = {m.id: m for m in practice.metric}
+        board = []
+        for m in metrics:
+            old = was.get(m.id)
+            same = old is not None and old.target == m.target and old.owner == m.owner
+            if same:
+                board.append(old)  # type: ignore[arg-type]
+            else:
+                board.append(m.model_copy(update={"since": today}))
+                changed.append(m.id)
+        if [m.id for m in board] != [m.id for m in practice.metric]:
+            changed.extend(i for i in was if i not in {m.id for m in board})
+    if new_goal is None and not changed:
+        return None
+    goals = list(practice.goal)
+    if new_goal is not None:
+        goals = sorted([g for g in goals if g.effective != today] + [new_goal], key=_effective)
+    updated = Practice.model_validate({**dict(practice), "goal": goals, "metric": board})
+    return Adjustment(practice=updated, goal=new_goal, changed_metrics=tuple(changed))
+
+
+def _effective(goal: Goal) -> dt.date:
+    return goal.effective
+
+
+def _days(calendar: Mapping[str, float]) -> float | None:
+    """Working days a year, however the calendar gives them."""
+    if calendar.get("working_days"):
+        return round(float(calendar["working_days"]), 6)
+    if calendar.get("weeks") and calendar.get("days_per_week"):
+        return round(float(calendar["weeks"]) * float(calendar["days_per_week"]), 6)
+    return None
+
+
+def _differs(before: Mapping[str, object], after: Mapping[str, object]) -> bool:
+    """Whether two goals' inputs differ, ignoring what the form cannot show and how the
+    working days are written."""
+
+    def comparable(goal: Mapping[str, object]) -> dict[str, object]:
+        out = {k: v for k, v in goal.items() if k != "variable_cost_share"}
+        cal = out.pop("calendar", None)
+        if isinstance(cal, Mapping):
+            out["days"] = _days(cal)
+            out["hours"] = cal.get("clinical_hours_per_day")
+        return out
+
+    return _plain(comparable(before)) != _plain(comparable(after))
+
+
+def _plain(value: object) -> object:
+    """Inputs compared as numbers: 310000 and 310000.0 are the same amount, and an
+    overhead table left at zero is the same as none."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items() if v not in (None, 0, 0.0)}
+    if isinstance(value, int | float):
+        return round(float(value), 6)
+    return value
 
 
 # --- what changed since the checkpoint before --------------------------------------------

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from balancecoach.core.content import Content
     from balancecoach.core.records import Checkpoint, Practice
+    from balancecoach.core.revisit import Adjustment
     from balancecoach.tui.app import BalanceCoachApp
 
 Stage = Literal[
@@ -112,6 +113,11 @@ class Revisit(TwoRespondents):
     )
     #: Next quarter's commitments: text, owner, due as typed.
     commitments: list[dict[str, str]] = field(default_factory=list)
+    #: The goal form as typed when the goal is adjusted (empty: not opened). It starts
+    #: from the goal in effect; only a goal that differs from it is saved, effective today.
+    goal_fields: dict[str, str] = field(default_factory=dict)
+    #: The scoreboard as adjusted: {"id", "owner", "target"} (empty: not opened).
+    metrics: list[dict[str, Any]] = field(default_factory=list)
     #: The practice and its checkpoints as read when the revisit began (not in the draft).
     context: RevisitContext | None = field(default=None, repr=False, compare=False)
 
@@ -136,6 +142,8 @@ class Revisit(TwoRespondents):
             "financial_fields": dict(self.financial_fields),
             "reflections": {r: dict(v) for r, v in self.reflections.items()},
             "commitments": [dict(c) for c in self.commitments],
+            "goal_fields": dict(self.goal_fields),
+            "metrics": [dict(m) for m in self.metrics],
         }
 
     @classmethod
@@ -171,6 +179,8 @@ class Revisit(TwoRespondents):
             r.metric_fields = {str(k): texts(v) for k, v in data.get("metric_fields", {}).items()}
             r.financial_fields = texts(data.get("financial_fields", {}))
             r.commitments = [texts(c) for c in data.get("commitments", [])]
+            r.goal_fields = texts(data.get("goal_fields", {}))
+            r.metrics = [dict(m) for m in data.get("metrics", [])]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"the saved draft is damaged ({exc})") from None
         if r.stage not in STAGES or r.turn not in (0, 1) or r.item_set not in ("full", "pulse"):
@@ -393,6 +403,65 @@ def _commitment(c: dict[str, str], status: str, note: str):
         status=status,  # type: ignore[arg-type]
         note=note,
     )
+
+
+# --- adjusting the goal and targets ---------------------------------------------------------
+
+
+def start_adjusting(revisit: Revisit, practice: Practice, today: dt.date) -> None:
+    """Fill the goal form and the scoreboard from what is in effect, the first time either
+    is opened during this revisit (later, what was typed stays)."""
+    from balancecoach.tui.screens.goal import fields_from_goal
+
+    if not revisit.goal_fields:
+        goal = practice.goal_on(today)
+        revisit.goal_fields = fields_from_goal(goal) if goal is not None else {}
+    if not revisit.metrics:
+        revisit.metrics = [
+            {"id": m.id, "owner": m.owner, "target": m.target.model_dump(exclude_none=True)}
+            for m in practice.metric
+        ]
+
+
+def pending_adjustment(
+    content: Content, practice: Practice, revisit: Revisit, today: dt.date
+) -> Adjustment | None:
+    """What saving would change in practice.toml (None: nothing). Raises DataError when the
+    adjusted goal does not read or the adjusted scoreboard is not balanced."""
+    from balancecoach.core.metrics import MetricTarget
+    from balancecoach.core.records import MetricChoice
+    from balancecoach.core.revisit import adjust_practice
+    from balancecoach.tui.screens.goal import read_goal_fields
+    from balancecoach.tui.screens.metrics import balance_problem
+
+    goal = None
+    if revisit.goal_fields:
+        reading = read_goal_fields(revisit.goal_fields, today)
+        if reading.inputs is None:
+            problems = [f"{k}: {v}" for k, v in reading.errors.items()] + reading.problems
+            raise DataError(
+                "the adjusted goal does not give a goal (" + "; ".join(problems) + ")",
+                source="goal",
+                hint="Ctrl+G on the commitments screen to correct it (Ctrl+R there keeps "
+                "the goal you had)",
+            )
+        goal = reading.inputs
+    metrics = None
+    if revisit.metrics:
+        problem = balance_problem(content, [m["id"] for m in revisit.metrics])
+        if problem is not None:
+            raise DataError(
+                f"the adjusted scoreboard is not balanced: {problem}",
+                source="scoreboard",
+                hint="Ctrl+T on the commitments screen to adjust it",
+            )
+        metrics = [
+            MetricChoice(
+                id=m["id"], owner=m["owner"], target=MetricTarget.model_validate(m["target"])
+            )
+            for m in revisit.metrics
+        ]
+    return adjust_practice(practice, today, goal=goal, metrics=metrics)
 
 
 # --- moving between the screens ----------------------------------------------------------

@@ -243,6 +243,26 @@ def read_goal_fields(fields: Mapping[str, str], effective: dt.date | None = None
     return reading
 
 
+def fields_from_goal(goal: GoalInputs) -> dict[str, str]:
+    """A saved goal as the form's boxes, typed the way a person would (310000, 97)."""
+    data = goal.model_dump(exclude_none=True)
+    if "collection_rate" not in data and "adjustment_rate" in data:
+        data["collection_rate"] = 1 - data["adjustment_rate"]
+    out: dict[str, str] = {}
+    for f in FIELDS.values():
+        value: object = data
+        for part in f.path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if f.key == "working_days" and value is None and goal.calendar is not None:
+            value = goal.calendar.days  # given as weeks × days a week
+        if not isinstance(value, int | float) or (f.kind == "money" and not value):
+            continue
+        number = float(value) * 100 if f.kind == "percent" else float(value)
+        number = round(number, 6)
+        out[f.key] = f"{number:.0f}" if number.is_integer() else f"{number:g}"
+    return out
+
+
 def interpreted(f: GoalField, value: float) -> str:
     """What a field was read as, shown beside it (so 310k visibly means $310,000)."""
     if f.kind == "money":
@@ -360,6 +380,8 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
     ]
     #: Seconds of quiet typing before the goal is derived again and the draft saved.
     DEBOUNCE = 0.2
+    CONTINUE_LABEL = "Continue: metrics"
+    PART = "the annual goal"
 
     def __init__(self, visit: FirstVisit) -> None:
         super().__init__()
@@ -390,7 +412,7 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
                             )
                             yield Static("", id=f"note-{f.key}", classes="note")
                 with Horizontal(id="goal-buttons"):
-                    yield Button("Continue: metrics", id="goal-continue", variant="primary")
+                    yield Button(self.CONTINUE_LABEL, id="goal-continue", variant="primary")
                     yield Button("Back", id="goal-back-button")
             with VerticalScroll(id="goal-explain"):
                 yield Static("How this goal was created", classes="section")
@@ -400,7 +422,7 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.visit.practice_name} · the annual goal"
+        self.sub_title = f"{self.visit.practice_name} · {self.PART}"
         self._prefill()
         self._derive()
         first = next((f for f in FIELDS if not self.visit.goal_fields.get(f)), "payroll")
@@ -557,10 +579,17 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
                 severity="warning",
             )
             return
-        journey.advance(self.app, self.visit, self)
+        self.forward()
 
     def action_back(self) -> None:
         self._flush()
+        self.backward()
+
+    def forward(self) -> None:
+        """Where a goal that reads leads: on to the metrics."""
+        journey.advance(self.app, self.visit, self)
+
+    def backward(self) -> None:
         journey.go_back(self.app, self.visit, "results")
 
     @on(Button.Pressed, "#goal-continue")

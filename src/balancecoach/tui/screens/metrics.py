@@ -392,6 +392,9 @@ people, on example figures, e.g. "70% = 35 of 50 patients moved forward with car
         ),
     ]
 
+    CONTINUE_LABEL = "Continue"
+    PART = "the scoreboard"
+
     def __init__(self, visit: FirstVisit) -> None:
         super().__init__()
         self.visit = visit
@@ -439,12 +442,14 @@ people, on example figures, e.g. "70% = 35 of 50 patients moved forward with car
                     yield Static("", id="metric-about")
         with Horizontal(id="metrics-bar"):
             yield Static("", id="metrics-status")
-            yield Button("Continue", id="metrics-continue", variant="primary", compact=True)
+            yield Button(
+                self.CONTINUE_LABEL, id="metrics-continue", variant="primary", compact=True
+            )
             yield Button("Back", id="metrics-back-button", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.visit.practice_name} · the scoreboard"
+        self.sub_title = f"{self.visit.practice_name} · {self.PART}"
         content = self.app.content
         self.result = visit_result(content, self.visit)
         self.lean = practice_lean(self.result)
@@ -747,9 +752,16 @@ people, on example figures, e.g. "70% = 35 of 50 patients moved forward with car
                 severity="warning",
             )
             return
-        journey.advance(self.app, self.visit, self)
+        self.forward()
 
     def action_back(self) -> None:
+        self.backward()
+
+    def forward(self) -> None:
+        """Where a balanced scoreboard leads: on to the plan."""
+        journey.advance(self.app, self.visit, self)
+
+    def backward(self) -> None:
         journey.go_back(self.app, self.visit, "goal")
 
     @on(Button.Pressed, "#metrics-continue")

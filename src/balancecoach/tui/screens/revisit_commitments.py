@@ -3,7 +3,8 @@ one owner and a due date; then the checkpoint is saved."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +13,38 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
+from balancecoach.core.errors import DataError
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import MAX_COMMITMENTS, MIN_COMMITMENTS, Revisit, parse_due
 from balancecoach.tui.screens.metrics import OWNERS
+
+if TYPE_CHECKING:
+    from balancecoach.core.content import Content
+    from balancecoach.core.revisit import Adjustment
+
+
+def adjustment_line(content: Content, adjustment: Adjustment | None, today: dt.date) -> str:
+    """'New goal from 2026-11-24: collection goal $960,000 · targets changed: Case
+    acceptance' or the keys that would change them."""
+    if adjustment is None:
+        return "Goal and targets stay as they are · Ctrl+G adjusts the goal, Ctrl+T the targets."
+    from balancecoach.core.format import money
+    from balancecoach.core.goals import derive_goal
+
+    parts = []
+    if adjustment.goal is not None:
+        d = derive_goal(adjustment.goal)
+        parts.append(
+            f"a new goal from {today.isoformat()} (collection goal "
+            f"{money(d.collection_goal)}, production {money(d.production_goal)})"
+        )
+    if adjustment.changed_metrics:
+        names = [
+            content.metrics.by_id[m].name if m in content.metrics.by_id else m
+            for m in adjustment.changed_metrics
+        ]
+        parts.append("scoreboard changed from today: " + ", ".join(names))
+    return "On saving: " + "; ".join(parts) + ". Earlier quarters keep theirs."
 
 
 def commitments_problem(rows: list[dict[str, str]]) -> tuple[str, int | None, str] | None:
@@ -61,14 +91,19 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
   the next commitment.
 - **Ctrl+O** adds a commitment (up to seven); **Ctrl+R** removes the one you are in.
 - **Ctrl+L** copies in last quarter's commitments that were not done.
+- **Ctrl+G** adjusts the annual goal, **Ctrl+T** the scoreboard's targets and owners. A
+  change takes effect from the day the checkpoint is saved; this quarter and earlier ones
+  keep the goal and targets they were scored against.
 - **Ctrl+S** saves the checkpoint; **Escape** goes back to the progress charts.
 """
     BINDINGS: ClassVar = [
-        Binding("ctrl+s", "save", "Save checkpoint", id="revisit.commitments.save"),
+        Binding("ctrl+s", "save", "Save", id="revisit.commitments.save"),
         # Ctrl+A and Ctrl+D belong to the text boxes (start of line, delete).
         Binding("ctrl+o", "add", "Add", id="revisit.commitments.add"),
         Binding("ctrl+r", "remove", "Remove", id="revisit.commitments.remove"),
         Binding("ctrl+l", "carry", "Carry over", id="revisit.commitments.carry"),
+        Binding("ctrl+g", "adjust_goal", "Goal", id="revisit.commitments.goal"),
+        Binding("ctrl+t", "adjust_targets", "Targets", id="revisit.commitments.targets"),
         Binding("escape", "back", "Back", id="revisit.commitments.back"),
     ]
 
@@ -86,6 +121,7 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
             yield Label("Owner", classes="commit-owner-head")
             yield Label("Due", classes="commit-due-head")
         yield VerticalScroll(id="commitments-rows")
+        yield Static("", id="commitments-adjusted")
         yield Static("", id="commitments-status")
         yield Footer()
 
@@ -102,6 +138,7 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
             self.revisit.commitments = [self._blank() for _ in range(MIN_COMMITMENTS)]
             flow.autosave(self.app, self.revisit)
         await self._rebuild(focus=0)
+        self._show_adjustment()
 
     def _blank(self) -> dict[str, str]:
         return {"text": "", "owner": "both", "due": flow.default_due(self.revisit.quarter)}
@@ -253,9 +290,50 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
                 self.query_one(f"#{box}-{self._generation}-{row}", Input).focus()
             self.notify(reason, title="Not yet", severity="warning")
             return
+        try:
+            self._adjustment()
+        except DataError as exc:
+            self.notify(str(exc), title="Not yet", severity="warning", timeout=8)
+            return
         # rows left empty are not commitments
         self.revisit.commitments = [c for c in self.revisit.commitments if c["text"].strip()]
         flow.advance(self.app, self.revisit)
 
     def action_back(self) -> None:
         flow.go_back(self.app, self.revisit, "progress")
+
+    # --- the goal and targets ---------------------------------------------------------
+
+    def action_adjust_goal(self) -> None:
+        from balancecoach.tui.screens.adjust import AdjustGoalScreen
+
+        self._open(AdjustGoalScreen(self.revisit))  # type: ignore[arg-type]
+
+    def action_adjust_targets(self) -> None:
+        from balancecoach.tui.screens.adjust import AdjustTargetsScreen
+
+        self._open(AdjustTargetsScreen(self.revisit))  # type: ignore[arg-type]
+
+    def _open(self, screen: Screen[None]) -> None:
+        context = flow.ensure_context(self.app, self.revisit)
+        flow.start_adjusting(self.revisit, context.practice, self.app.clock())
+        flow.autosave(self.app, self.revisit)
+        self.app.push_screen(screen, lambda _result: self._show_adjustment())
+
+    def _adjustment(self):
+        context = flow.ensure_context(self.app, self.revisit)
+        return flow.pending_adjustment(
+            self.app.content, context.practice, self.revisit, self.app.clock()
+        )
+
+    def _show_adjustment(self) -> None:
+        """One line on what saving will change in the goal and targets."""
+        line = self.query_one("#commitments-adjusted", Static)
+        try:
+            adjustment = self._adjustment()
+        except DataError as exc:
+            line.update(f"Goal and targets: {exc.message}. {exc.hint}.")
+            line.add_class("-problem")
+            return
+        line.remove_class("-problem")
+        line.update(adjustment_line(self.app.content, adjustment, self.app.clock()))

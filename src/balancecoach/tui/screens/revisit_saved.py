@@ -30,6 +30,7 @@ STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red"}
 if TYPE_CHECKING:
     from balancecoach.core.content import Content
     from balancecoach.core.records import Checkpoint
+    from balancecoach.core.revisit import Adjustment
     from balancecoach.storage.store import PracticeStore
 
 
@@ -38,6 +39,9 @@ class SavedCheckpoint:
     path: Path
     checkpoint: Checkpoint
     updated: bool
+    #: What was changed in practice.toml (the goal, the scoreboard), if anything.
+    adjustment: Adjustment | None = None
+    practice_path: Path | None = None
 
 
 def save_revisit(
@@ -55,9 +59,21 @@ def save_revisit(
             source=store.layout.checkpoint_file(revisit.slug, revisit.quarter),
             hint="fix the file (balancecoach validate names the problem), then press r",
         )
+    # read before anything is written: a goal that does not read stops the save whole
+    adjustment = flow.pending_adjustment(content, practice, revisit, today)
+    # the quarter is scored against the goal and targets in effect before the adjustment
     checkpoint = flow.build_checkpoint(content, practice, revisit, today, existing)
     path = store.save_checkpoint(revisit.slug, checkpoint)
-    return SavedCheckpoint(path=path, checkpoint=checkpoint, updated=existing is not None)
+    practice_path = None
+    if adjustment is not None:
+        practice_path = store.save_practice(revisit.slug, adjustment.practice)
+    return SavedCheckpoint(
+        path=path,
+        checkpoint=checkpoint,
+        updated=existing is not None,
+        adjustment=adjustment,
+        practice_path=practice_path,
+    )
 
 
 class RevisitSavedScreen(Screen[None]):
@@ -166,6 +182,17 @@ message says what to do; nothing you entered is lost, and **r** tries again.
             return Padding(text if isinstance(text, Text) else Text(text), (0, 0, 0, 2))
 
         parts: list[RenderableType] = [Text("The file", style="bold"), item(str(saved.path))]
+        if saved.adjustment is not None and saved.practice_path is not None:
+            from balancecoach.tui.screens.revisit_commitments import adjustment_line
+
+            parts += [
+                Text(""),
+                Text("Goal and scoreboard", style="bold"),
+                item(
+                    adjustment_line(content, saved.adjustment, c.date).removeprefix("On saving: ")
+                ),
+                item(f"in {saved.practice_path}"),
+            ]
         if c.scores is not None and c.scores.quadrant:
             parts += [
                 Text(""),
