@@ -10,12 +10,15 @@ Extra arguments after `test` go to pytest (e.g. `-k goals`); after `start`, to b
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")  # tests/browser drive this browser
 VENV = Path(os.environ.get("BALANCECOACH_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -40,6 +43,36 @@ def ensure_venv(extra: str = "") -> None:
         sys.exit(f"installing balancecoach failed (pip exit {code})")
 
 
+def ensure_chromium() -> None:
+    """Install Debian's chromium for tests/browser where this may (root, apt); otherwise the
+    browser test skips and says why."""
+    if CHROMIUM.exists() or not Path("/etc/debian_version").exists():
+        return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(
+            f"{CHROMIUM} is missing and this is not root: the browser test will skip "
+            "(`sudo apt-get install chromium` to run it)",
+            flush=True,
+        )
+        return
+    print(f"+ {CHROMIUM} is missing: installing Debian's chromium for tests/browser", flush=True)
+    started = time.monotonic()
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (
+        ["apt-get", "-q", "update"],
+        ["apt-get", "-q", "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        print("+", " ".join(cmd), flush=True)
+        if subprocess.call(cmd, env=env) != 0:
+            print(
+                f"`{' '.join(cmd)}` failed: carrying on; the browser test will skip",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+    print(f"+ chromium installed in {time.monotonic() - started:.0f} s", flush=True)
+
+
 def start(args: list[str]) -> int:
     ensure_venv()
     return run(BIN / "balancecoach", *args)
@@ -47,6 +80,7 @@ def start(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_venv("test")
+    ensure_chromium()
     code = run(PY, "-m", "ruff", "check", "src", "tests", "scripts")
     if code:
         print("lint failed: fix the problems above (or `ruff check --fix`)", file=sys.stderr)

@@ -92,6 +92,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "report",
     "chart",
+    "workshop",
+    "serve",
 )
 
 

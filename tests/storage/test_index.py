@@ -3,6 +3,7 @@ noticed, and the cache can be deleted or damaged without losing anything."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from store_samples import checkpoint, practice
 
 from balancecoach.storage import store as store_module
-from balancecoach.storage.index import INDEX_FILE
+from balancecoach.storage.index import INDEX_FILE, INDEX_VERSION
 from balancecoach.storage.store import PracticeStore
 
 
@@ -88,7 +89,10 @@ def test_same_size_edit_with_new_mtime_is_noticed(store) -> None:
         "",
         "{not json",
         '{"version": 999}',
-        '{"version": 1, "practices": {"north-dental": {"files": 3, "row": 4}}}',
+        json.dumps(
+            {"version": INDEX_VERSION, "practices": {"north-dental": {"files": 3, "row": 4}}}
+        ),
+        json.dumps({"version": INDEX_VERSION, "practices": []}),
     ],
 )
 def test_deleting_or_damaging_the_index_loses_nothing(store, damage: str) -> None:

@@ -433,7 +433,7 @@ async def test_adjusting_goal_and_target_dates_them_and_leaves_the_past_scored_a
         payroll.focus()
         payroll.value = "330k"
         await pilot.pause(0.3)
-        assert "330k" == revisit.goal_fields["payroll"]
+        assert revisit.goal_fields["payroll"] == "330k"
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         assert isinstance(app.screen, CommitmentsScreen)

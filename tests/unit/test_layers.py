@@ -4,10 +4,16 @@ non-interactive commands never load Textual. Checked in a fresh interpreter."""
 from __future__ import annotations
 
 import pkgutil
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import balancecoach.core
+from balancecoach.storage.demo import DEMO_SLUG, install_demo
+from balancecoach.storage.store import PracticeStore
 
 FORBIDDEN_IN_CORE = ("textual", "plotext", "tomlkit", "rich")
 
@@ -41,3 +47,44 @@ def test_cli_commands_do_not_import_textual(tmp_path) -> None:
     assert "balancecoach" in loaded
     assert "textual" not in loaded
     assert "tomlkit" not in loaded
+
+
+#: Each line of `python -X importtime` ends with the name of a module imported for the first
+#: time: "import time:   self [us] | cumulative | name".
+IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$")
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("layers")
+    install_demo(PracticeStore(root))
+    return root
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["practices"],
+        ["report", DEMO_SLUG],
+        ["chart", DEMO_SLUG, "lean"],
+        ["export", DEMO_SLUG, "--format", "csv"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_practice_commands_do_not_import_textual(demo_data: Path, command: list[str]) -> None:
+    """Each command as a person runs it, in its own interpreter, on the demo practice; the
+    import log of that interpreter names every module it loaded."""
+    program = [sys.executable, "-X", "importtime", "-m", "balancecoach"]
+    done = subprocess.run(
+        [*program, "--data-dir", str(demo_data), *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip(), "the command printed nothing"
+    imported = {m.group(1) for m in map(IMPORT_LINE.match, done.stderr.splitlines()) if m}
+    assert "balancecoach.cli" in imported, "the import log was not read"
+    assert "balancecoach.storage.store" in imported
+    loaded_ui = sorted(name for name in imported if name.split(".")[0] == "textual")
+    assert not loaded_ui, f"{' '.join(command)} imported {loaded_ui[:5]}"

@@ -37,6 +37,7 @@ def test_wheel_carries_and_loads_the_content(tmp_path: Path) -> None:
     demo = "balancecoach/demo/practices/harbour-family-dental-demo"
     assert f"{demo}/practice.toml" in names
     assert sum(n.startswith(f"{demo}/checkpoints/") for n in names) == 8
+    assert "balancecoach/tui/serve_templates/app_index.html" in names  # `balancecoach serve`
 
     site = tmp_path / "site"
     subprocess.run(

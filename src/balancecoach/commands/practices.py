@@ -184,15 +184,21 @@ def load_history(args: argparse.Namespace) -> tuple[Any, str, Any, list[Any]]:
     checkpoints, problems = store.load_checkpoints(slug)
     if problems:
         first = problems[0]
-        more = len(problems) - 1
-        if more:
-            extra = f"{more} more file{'s' if more > 1 else ''} also did not load"
+        here = sum(1 for p in problems[1:] if str(p.source) == str(first.source))
+        files = len({str(p.source) for p in problems} - {str(first.source)})
+        extra = [
+            f"{here} more problem{'s' if here > 1 else ''} in this file" if here else "",
+            f"{files} more file{'s' if files > 1 else ''} also did not load" if files else "",
+        ]
+        if here or files:
             first = DataError(
                 first.message,
                 source=first.source,
                 line=first.line,
                 field=first.field,
-                hint="; ".join(filter(None, [first.hint, extra])),
+                hint="; ".join(
+                    filter(None, [first.hint, *extra, "`balancecoach validate` lists them"])
+                ),
             )
         raise first
     return store, slug, practice, checkpoints

@@ -1,5 +1,6 @@
-"""`balancecoach schema [--out DIR]`: write the JSON Schemas of practice.toml and the
-checkpoint files, generated from the records this version of balancecoach reads.
+"""`balancecoach schema [--out DIR]`: write the JSON Schemas of practice.toml, the
+checkpoint files and workshop files, generated from the records this version of
+balancecoach reads.
 
 By default they go into `<data dir>/schemas/`, where the `#:schema` comment at the top of
 every file the app writes points, so an editor that understands it (for example Taplo /
@@ -16,7 +17,7 @@ from typing import Any
 def add_parser(sub: Any, format_option: Any) -> None:
     p = sub.add_parser(
         "schema",
-        help="write JSON Schemas for practice.toml and checkpoint files",
+        help="write JSON Schemas for practice.toml, checkpoint and workshop files",
         description=__doc__.split("\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -284,6 +284,16 @@ class Checker:
                         field=f"metric[{i}].inputs.{name}",
                     )
             for name, spec in inputs.items():
+                whole = inputs.get(spec.at_most or "")
+                if whole and actual.inputs.get(name, 0) > actual.inputs.get(whole.name, 1e300):
+                    self._problem(
+                        f"({actual.id}) {spec.label} cannot be more than "
+                        f"{whole.label.lower()}: the first is a part of the second",
+                        path,
+                        line=line,
+                        field=f"metric[{i}].inputs.{name}",
+                        hint="check both figures are for the same period",
+                    )
                 if name not in actual.inputs:
                     self._problem(
                         f"({actual.id}) missing input {name!r} ({spec.label})",

@@ -154,6 +154,9 @@ class MetricInput(Strict):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     label: Text
     unit: InputUnit
+    #: Another input this one counts a part of, so it can never be larger (accepted plans
+    #: are some of the plans presented).
+    at_most: str | None = None
 
 
 class Band(Strict):
@@ -185,6 +188,9 @@ class MetricDefinition(Strict):
     def _consistent(self) -> MetricDefinition:
         names = [i.name for i in self.inputs]
         _unique(names, "inputs", "name")
+        for n, spec in enumerate(self.inputs):
+            if spec.at_most is not None and spec.at_most not in set(names) - {spec.name}:
+                raise FieldProblem("must name another input of this metric", "inputs", n, "at_most")
         try:
             used = Formula(self.formula).names
         except FormulaError as exc:

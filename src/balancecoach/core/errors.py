@@ -26,7 +26,8 @@ class DataError(Exception):
     def where(self) -> str:
         parts: list[str] = []
         if self.source is not None:
-            loc = str(self.source)
+            # a control character in a path (a NUL, say) is shown, not sent to the terminal
+            loc = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(self.source))
             if self.line is not None:
                 loc += f":{self.line}"
             parts.append(loc)

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from balancecoach.core.errors import FieldProblem
 from balancecoach.core.format import money, percent
 
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
@@ -110,16 +111,22 @@ class GoalInputs(Inputs):
 
     @model_validator(mode="after")
     def _rates(self) -> GoalInputs:
+        # FieldProblem names the field in file messages; the message is unchanged
         if self.collection_rate is not None and self.adjustment_rate is not None:
-            raise ValueError("give collection_rate or adjustment_rate, not both")
+            raise FieldProblem(
+                "give collection_rate or adjustment_rate, not both", "adjustment_rate"
+            )
         if self.collection_rate is None and self.adjustment_rate is None:
-            raise ValueError(
+            raise FieldProblem(
                 "give collection_rate (e.g. 0.95) or adjustment_rate (e.g. 0.05) "
-                "to turn the collection goal into a production goal"
+                "to turn the collection goal into a production goal",
+                "collection_rate",
             )
         total = self.overhead.total + self.doctor_compensation + self.debt_service + self.profit
         if total <= 0:
-            raise ValueError("the goal's parts add up to nothing: enter overhead and pay")
+            raise FieldProblem(
+                "the goal's parts add up to nothing: enter overhead and pay", "overhead"
+            )
         return self
 
 

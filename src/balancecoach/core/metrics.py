@@ -120,6 +120,17 @@ def check_inputs(
                 field=field,
             )
         clean[name] = float(value)
+    for name, spec in known.items():
+        whole = known.get(spec.at_most or "")
+        if whole is not None and clean[name] > clean[whole.name]:
+            part, total = (format_value(s.unit, clean[s.name]) for s in (spec, whole))
+            raise DataError(
+                f"{spec.label} ({part}) cannot be more than {whole.label.lower()} ({total}): "
+                "the first is a part of the second",
+                source=source,
+                field=f"{metric.id}.{name}",
+                hint="check both figures are for the same period and counted the same way",
+            )
     return clean
 
 

@@ -230,7 +230,7 @@ def _decode(raw: bytes, path: Path) -> str:
             "is not UTF-8 text",
             source=path,
             line=line,
-            hint="save it as 'CSV UTF-8' (the spreadsheet's export option)",
+            hint="export it again with the spreadsheet's 'CSV UTF-8' option",
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -296,6 +296,8 @@ def parse_number(cell: str) -> float:
         text = text[1:].strip()
         if text[:1] in "+-" and text:  # $-1,200
             negative, text = negative or text[0] == "-", text[1:].strip()
+    if "\n" in text or "\r" in text:
+        raise ValueError('runs on past the end of its line: a quote (") was opened and not closed')
     if text.endswith("%"):
         raise ValueError(
             f"{cell.strip()!r} is a percentage; enter the counts or amounts it comes from"
@@ -510,7 +512,7 @@ def read_csv_actuals(
             "has a header but no rows of figures",
             source=path,
             line=header_at,
-            hint="add a row per input (long layout) or per metric (wide layout)",
+            hint="add a row per input for the long layout, or a row per metric for the wide one",
         )
     reader.finish(path, ignored)
     return CsvActuals(

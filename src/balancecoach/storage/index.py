@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 from balancecoach.core.errors import DataError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from balancecoach.storage.store import PracticeStore, PracticeSummary
 
 INDEX_FILE = ".index.json"
 #: Bump when the shape of a cached row changes; an index of another version is ignored.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 def fingerprints(store: PracticeStore, slug: str) -> dict[str, list[int]]:
@@ -60,6 +62,12 @@ def _row_from_json(data: dict[str, Any]) -> PracticeSummary:
     return PracticeSummary(**data, problems=problems)
 
 
+def _problem_row(slug: str, problem: DataError) -> PracticeSummary:
+    from balancecoach.storage.store import PracticeSummary
+
+    return PracticeSummary(slug=slug, name=slug, problems=[problem])
+
+
 class SummaryIndex:
     """Reads and writes the cached practice list of one data directory."""
 
@@ -77,14 +85,22 @@ class SummaryIndex:
         practices = data.get("practices")
         return practices if isinstance(practices, dict) else {}
 
-    def summaries(self) -> list[PracticeSummary]:
-        """The practice list: cached rows where nothing changed, fresh rows elsewhere."""
+    def summaries(self, slugs: Iterable[str] | None = None) -> list[PracticeSummary]:
+        """The practice list, or the rows of `slugs` in that order: cached rows where
+        nothing changed, fresh rows elsewhere. A subset keeps the other cached rows."""
         cached = self.load()
+        everyone = slugs is None
+        wanted = self.store.slugs() if slugs is None else list(dict.fromkeys(slugs))
         rows: list[PracticeSummary] = []
-        entries: dict[str, Any] = {}
+        entries: dict[str, Any] = {} if everyone else dict(cached)
         changed = False
-        for slug in self.store.slugs():
-            prints = fingerprints(self.store, slug)
+        for slug in wanted:
+            try:
+                prints = fingerprints(self.store, slug)
+            except DataError as exc:  # a folder name that is not a practice's
+                rows.append(_problem_row(slug, exc))
+                entries.pop(slug, None)
+                continue
             entry = cached.get(slug)
             row = None
             if isinstance(entry, dict) and entry.get("files") == prints:
@@ -94,6 +110,10 @@ class SummaryIndex:
                     row = None
             if row is None:
                 row = self.store.summary(slug)
+                if "practice.toml" not in prints:  # not a practice (any more): not kept
+                    entries.pop(slug, None)
+                    rows.append(row)
+                    continue
                 entry = {"files": prints, "row": _row_to_json(row)}
                 changed = True
             rows.append(row)

@@ -1,9 +1,11 @@
-"""JSON Schemas for practice.toml and the checkpoint files, generated from the records.
+"""JSON Schemas for practice.toml, the checkpoint files and workshop files, generated from
+the records.
 
 Editors that understand a ``#:schema`` comment (for example Taplo / Even Better TOML) use
 them to check a file while it is being edited by hand. The files the app writes point to
 ``<data dir>/schemas/``; :func:`ensure_schemas` puts them there on the first save, and
-``balancecoach schema`` rewrites them (or writes them anywhere else with ``--out``).
+``balancecoach schema`` rewrites them (or writes them anywhere else with ``--out``). A
+workshop file can point to ``workshop.schema.json`` the same way.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from typing import Any
 
 from balancecoach.core.errors import DataError
 from balancecoach.core.records import Checkpoint, Practice
+from balancecoach.core.workshop import Workshop
 from balancecoach.storage.store import CHECKPOINT_SCHEMA_FILE, PRACTICE_SCHEMA_FILE
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+WORKSHOP_SCHEMA_FILE = "workshop.schema.json"
 
 #: file name → (record, title)
 SCHEMAS: dict[str, tuple[type, str]] = {
     PRACTICE_SCHEMA_FILE: (Practice, "balancecoach practice.toml"),
     CHECKPOINT_SCHEMA_FILE: (Checkpoint, "balancecoach checkpoint (checkpoints/<YYYY>-Q<n>.toml)"),
+    WORKSHOP_SCHEMA_FILE: (Workshop, "balancecoach workshop file (workshop.toml)"),
 }
 
 #: The command that rewrites the schema files, named in messages about stale copies.

@@ -24,6 +24,7 @@ from balancecoach.storage.paths import Layout, slugify
 from balancecoach.storage.toml_read import parse_toml, read_text, validate
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from types import TracebackType
 
     # The models (and pydantic) load on first read, not at start-up.
@@ -150,7 +151,11 @@ def checkpoint_from(loaded: Loaded) -> Checkpoint:
 
 @dataclass
 class PracticeSummary:
-    """One row of the practice list; `problems` holds what did not load."""
+    """One row of the practice list or the cohort view; `problems` holds what did not load.
+
+    The scores are those saved in the latest checkpoint (`last_quarter`); the `prev_*`
+    ones come from the latest earlier checkpoint that has scores, to show the movement.
+    `red` lists the metric ids whose status was red in the latest checkpoint."""
 
     slug: str
     name: str
@@ -158,6 +163,15 @@ class PracticeSummary:
     last_quarter: str | None = None
     lean: float | None = None
     quadrant: str | None = None
+    structure: float | None = None
+    people: float | None = None
+    agreement: float | None = None
+    prev_quarter: str | None = None
+    prev_structure: float | None = None
+    prev_people: float | None = None
+    prev_lean: float | None = None
+    prev_quadrant: str | None = None
+    red: list[str] = field(default_factory=list)
     checkpoints: int = 0
     problems: list[DataError] = field(default_factory=list)
 
@@ -206,12 +220,13 @@ class PracticeStore:
         good.sort(key=lambda c: c.quarter)
         return good, bad
 
-    def summaries(self) -> list[PracticeSummary]:
-        """A row per practice folder; a bad file shows as a problem, never stops the list.
-        Rows of practices whose files have not changed come from the index (index.py)."""
+    def summaries(self, slugs: Iterable[str] | None = None) -> list[PracticeSummary]:
+        """A row per practice folder (or per slug asked for, in that order, e.g. a cohort);
+        a bad file shows as a problem, never stops the list. Rows of practices whose files
+        have not changed come from the index (index.py)."""
         from balancecoach.storage.index import SummaryIndex
 
-        return SummaryIndex(self).summaries()
+        return SummaryIndex(self).summaries(slugs)
 
     def summary(self, slug: str) -> PracticeSummary:
         """One practice's row, read from its files."""
@@ -230,7 +245,16 @@ class PracticeStore:
             last = checkpoints[-1]
             row.last_quarter = last.quarter
             if last.scores:
-                row.lean, row.quadrant = last.scores.lean, last.scores.quadrant
+                s = last.scores
+                row.lean, row.quadrant = s.lean, s.quadrant
+                row.structure, row.people, row.agreement = s.structure, s.people, s.agreement
+            row.red = [m.id for m in last.metric if m.status == "red"]
+            prev = next((c for c in reversed(checkpoints[:-1]) if c.scores), None)
+            if prev is not None and prev.scores is not None:
+                s = prev.scores
+                row.prev_quarter = prev.quarter
+                row.prev_structure, row.prev_people = s.structure, s.people
+                row.prev_lean, row.prev_quadrant = s.lean, s.quadrant
         return row
 
     # --- writing --------------------------------------------------------------------
@@ -465,7 +489,16 @@ def _refuse_if_invalid(model: type, data: dict[str, Any], loaded: Loaded) -> Non
     """A file that does not validate is not overwritten: the person's version may hold
     something they want to keep, so they fix it first."""
     try:
-        validate(model, data, loaded.path, loaded.text)
+        record = validate(model, data, loaded.path, loaded.text)
+        quarter = getattr(record, "quarter", None)
+        if quarter is not None and loaded.path.stem != quarter:
+            # another quarter's checkpoint under this name: saving would overwrite it
+            raise DataError(
+                f"holds quarter {quarter} but is named {loaded.path.name}",
+                source=loaded.path,
+                field="quarter",
+                hint=f"rename the file to {quarter}.toml or correct the quarter; nothing was saved",
+            )
     except DataErrors as exc:
         for error in exc.errors:
             error.hint = error.hint or _NOT_SAVED

@@ -28,6 +28,12 @@ def read_bytes(path: Path) -> bytes:
         raise DataError("is a folder, not a file", source=path) from None
     except OSError as exc:
         raise DataError(f"cannot be read: {exc.strerror}", source=path) from None
+    except ValueError:  # the operating system refuses names with a NUL character
+        raise DataError(
+            "is not a file name: it contains a NUL character",
+            source=path,
+            hint="check the path you gave",
+        ) from None
 
 
 def read_text(path: Path) -> str:
@@ -60,12 +66,61 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
             line = max(1, len(text.rstrip().splitlines()))
             msg = msg.replace("(at end of document)", "at the end of the file")
         detail = _LINE.sub("", msg).strip().rstrip(".")
+        line, detail = _explain(text, line, detail)
         raise DataError(
             f"is not valid TOML: {detail}",
             source=path,
             line=line,
             hint="fix the syntax on that line; the file was not changed",
         ) from None
+
+
+_DATE_VALUE = re.compile(r"=\s*(\d{4}-\d{1,2}-\d{1,2})(?![\d-])")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_SET_KEY = re.compile(r"^\s*([^=\[#]+?)\s*=")
+_DECLARED = re.compile(r"^Cannot declare \((.*)\) twice$")
+
+
+def _explain(text: str, line: int | None, detail: str) -> tuple[int | None, str]:
+    """The parser's complaint in a person's words where a common mistake explains it."""
+    lone_cr = _LONE_CR.search(text)
+    if lone_cr is not None:
+        # tomllib counts only LF as a line end, so its line number would be wrong too
+        at = text[: lone_cr.start()].count("\n") + 1
+        return at, "it ends lines with a lone carriage return (CR); save it with LF or CRLF"
+    source = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    date = _DATE_VALUE.search(source)
+    if date is not None and not _is_date(date.group(1)):
+        return line, (
+            f"{date.group(1)} is not a date: write dates as YYYY-MM-DD, "
+            "with a month from 01 to 12 and a day that month has"
+        )
+    if detail == "Cannot overwrite a value":
+        key = _SET_KEY.match(source)
+        if key is not None:
+            return line, f"{key.group(1)} is set twice (a key appears once in each table)"
+        return line, f"{source.strip()} clashes with a key set earlier with the same name"
+    declared = _DECLARED.match(detail)
+    if declared is not None:
+        names = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
+        return line, f"the table [{'.'.join(names)}] appears twice (each table is written once)"
+    if detail.startswith("Duplicate inline table key"):
+        return line, detail.replace("Duplicate inline table key", "the key") + " is set twice"
+    if detail == "Illegal character '\\n'":
+        return line, "a string is not closed before the end of the line: add its closing quote"
+    if detail.startswith("Illegal character"):
+        return line, f"{detail}: TOML does not allow this control character here; remove it"
+    return line, detail
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _deep_line(text: str, limit: int = 100) -> int | None:
@@ -151,6 +206,13 @@ _FRIENDLY = {
 }
 
 
+#: What the string patterns of the models mean, said the way a person would.
+_PATTERNS = {
+    r"^[^\x00-\x1f\x7f]*$": "must not hold control characters such as tabs, line breaks or NUL",
+    r"^\d{4}-Q\d$": "a quarter is written like 2026-Q3",
+}
+
+
 def _describe(err: Any, data: Any) -> str:
     kind = err["type"]
     if kind in _FRIENDLY:
@@ -158,11 +220,28 @@ def _describe(err: Any, data: Any) -> str:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if "input" in err and kind not in ("model_type",):
-        got = err["input"]
-        if not isinstance(got, dict | list) and "got " not in msg:
-            return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
+    ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        msg = _PATTERNS[ctx["pattern"]]
+    got = err.get("input")
+    if kind == "finite_number" and isinstance(got, float):
+        # TOML reads 1e400 as infinity; say so rather than echo "inf"
+        what = "not a number (nan)" if got != got else "so large it reads as infinity"
+        return f"must be an ordinary number, and this one is {what}"
+    fraction = ctx.get("le") == 1 and isinstance(got, int | float) and got > 1
+    if kind == "less_than_equal" and fraction:
+        msg += "; a rate is a fraction: 0.97 means 97%"
+    shown = "input" in err and kind != "model_type" and not isinstance(got, dict | list)
+    if shown and "got " not in msg:
+        return f"{msg[0].lower()}{msg[1:]} (got {_as_toml(got)})"
     return msg[0].lower() + msg[1:]
+
+
+def _as_toml(value: Any) -> str:
+    """A value as it is written in the file (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str | None:
@@ -193,6 +272,11 @@ def validation_errors(
         entry = _entry_name(data, loc)
         line = find_line(text, loc) if text and loc else None
         message = _describe(err, data)
+        if loc == ("schema_version",) and err["type"] == "literal_error":
+            message = (
+                f"is {err.get('input')!r}, a version this balancecoach cannot read "
+                f"(it reads {err.get('ctx', {}).get('expected', '?')})"
+            )
         if err["type"] == "extra_forbidden" and len(loc) > 1:
             message += "; keys written below a [table] header belong to that table"
         if entry:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -35,6 +36,12 @@ class BalanceCoachApp(App[None]):
         super().__init__()
         self.store = store
         self.clock = clock
+        #: Seconds on a steady clock, for the workshop's countdown (a test sets its own).
+        self.ticker: Callable[[], float] = time.monotonic
+        #: A workshop file to open once home shows, and whether names start hidden.
+        self.start_workshop: tuple[Path, bool] | None = None
+        #: Open workshops by file, so leaving and coming back keeps the timer and focus.
+        self.workshops: dict[Path, Any] = {}
         self.sub_title = str(store.root)
 
     @cached_property
@@ -54,6 +61,11 @@ class BalanceCoachApp(App[None]):
         from balancecoach.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.start_workshop is not None:
+            from balancecoach.tui.workshop import open_workshop
+
+            path, anonymous = self.start_workshop
+            open_workshop(self, path, anonymous=anonymous)
 
     def action_help(self) -> None:
         from balancecoach.tui.screens.help import HelpScreen

@@ -82,8 +82,12 @@ def go_back(app: BalanceCoachApp, visit: FirstVisit, stage: Stage) -> None:
     app.switch_screen(screen_for(visit))
 
 
-def start_first_visit(app: BalanceCoachApp, slug: str, name: str) -> None:
-    """Begin (or, when a draft exists for this practice, resume) the first visit."""
+def start_first_visit(
+    app: BalanceCoachApp, slug: str, name: str, *, at: Stage | None = None
+) -> None:
+    """Begin (or, when a draft exists for this practice, resume) the first visit; with
+    `at`, at that stage unless the visit is already past it. `name` is what the screens
+    call the practice."""
     try:
         data = app.drafts.load(DRAFT_KIND, slug)
     except (DataError, DataErrors) as exc:
@@ -103,7 +107,10 @@ def start_first_visit(app: BalanceCoachApp, slug: str, name: str) -> None:
             app.notify(f"{exc}; a new visit starts.", severity="warning")
     if visit is None:
         visit = FirstVisit(slug=slug, practice_name=name)
-        autosave(app, visit)
+    visit.practice_name = name
+    if at is not None and ORDER.index(visit.stage) < ORDER.index(at):
+        visit.stage = at
+    autosave(app, visit)
     app.push_screen(screen_for(visit))
 
 

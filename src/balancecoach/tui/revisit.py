@@ -550,9 +550,13 @@ def step_line(revisit: Revisit) -> str:
     return f"{revisit.quarter} checkpoint · {step} · {revisit.practice_name}"
 
 
-def start_revisit(app: BalanceCoachApp, slug: str) -> None:
-    """Begin (or, when a draft exists for this practice and quarter, resume) the revisit.
-    Reading the practice happens here, on the event loop: it is one small folder."""
+def start_revisit(
+    app: BalanceCoachApp, slug: str, *, at: Stage | None = None, name: str | None = None
+) -> None:
+    """Begin (or, when a draft exists for this practice and quarter, resume) the revisit;
+    with `at`, at that stage unless it is already past it. `name` is what the screens call
+    the practice (its own name by default). Reading the practice happens here, on the
+    event loop: it is one small folder."""
     try:
         practice = app.store.load_practice(slug)
     except (DataError, DataErrors) as exc:
@@ -607,5 +611,10 @@ def start_revisit(app: BalanceCoachApp, slug: str) -> None:
                 title=f"Updating {revisit.quarter}",
                 timeout=10,
             )
-        autosave(app, revisit)
+    revisit.practice_name = name or practice.practice.name
+    if at is not None and STAGES.index(revisit.stage) < STAGES.index(at):
+        revisit.stage = at
+        if at == "assessment":
+            revisit.turn = 0
+    autosave(app, revisit)
     app.push_screen(screen_for(revisit))

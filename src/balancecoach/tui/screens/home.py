@@ -28,12 +28,14 @@ to +100 production-leaning).
 - **n** creates a new practice and starts its first visit.
 - **d** opens the demo practice (two years of made-up history to explore).
 - **r** resumes an unfinished assessment, if there is one.
+- **w** opens a coach's workshop for several practices (or makes one).
 """
     BINDINGS: ClassVar = [
         Binding("enter", "open", "Open", id="home.open", show=True),
         Binding("n", "new_practice", "New practice", id="home.new"),
         Binding("d", "open_demo", "Demo", id="home.demo"),
         Binding("r", "resume", "Resume draft", id="home.resume"),
+        Binding("w", "workshop", "Workshop", id="home.workshop"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -156,6 +158,11 @@ to +100 production-leaning).
             self.notify("The demo practice is not installed yet; try again in a moment.")
             return
         self.open_practice(demo)
+
+    def action_workshop(self) -> None:
+        from balancecoach.tui.screens.workshop_views import WorkshopPickerScreen
+
+        self.app.push_screen(WorkshopPickerScreen())
 
     def action_resume(self) -> None:
         drafts = getattr(self, "_drafts", [])

@@ -45,9 +45,11 @@ its scoreboard with their targets and owners, and its communication plan.
         Binding("escape", "app.pop_screen", "Back", id="practice.back"),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, display_name: str | None = None) -> None:
         super().__init__()
         self.slug = slug
+        #: What to call the practice on screen instead of its name (a workshop's letter).
+        self.display_name = display_name
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,8 +75,8 @@ its scoreboard with their targets and owners, and its communication plan.
         self.app.call_from_thread(self._show, practice.practice.name, text)
 
     def _show(self, name: str, text: str) -> None:
-        self.practice_name = name
-        self.query_one("#practice-name", Static).update(name)
+        self.practice_name = self.display_name or name
+        self.query_one("#practice-name", Static).update(self.practice_name)
         self.query_one("#practice-summary", Static).update(text)
 
     def _problem(self, exc: Exception) -> None:

@@ -243,6 +243,8 @@ def _legend_lines(points: Sequence[QuadrantPoint], width: int) -> list[list[Quad
     lines: list[list[QuadrantPoint]] = []
     used = 0
     for point in points:
+        if not point.label:
+            continue  # a point the legend need not name (a table beside it does)
         size = len(point.marker) + 1 + len(point.label)
         if lines and used + 2 + size <= width:
             lines[-1].append(point)
