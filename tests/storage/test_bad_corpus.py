@@ -496,3 +496,57 @@ def test_a_bom_crlf_practice_loads_saves_and_keeps_its_line_ends(tmp_path: Path)
     assert raw.count(b"\r\n") == raw.count(b"\n") > 20
     assert b"# Valid, with a byte-order mark and CRLF line ends" in raw
     assert load_practice_file(path).practice.providers == 3
+
+
+def run_cli(home: Home, *argv: str) -> tuple[int, str]:
+    command(home, "command", None, *argv)
+    seen = home.seen.pop()
+    return seen.code or 0, seen.output or ""
+
+
+def test_a_path_with_a_nul_byte_is_refused_in_one_line(home: Home) -> None:
+    code, text = run_cli(home, "score", str(home.inputs / "answers\x00.toml"))
+    assert code == 2
+    assert text.startswith(f"balancecoach: {home.inputs}/answers\\x00.toml: is not a file name")
+    assert "NUL character" in text and "\x00" not in text
+
+
+def test_a_report_says_how_many_more_problems_the_file_has(home: Home) -> None:
+    checkpoints = home.store.layout.checkpoints_dir(GOOD)
+    (checkpoints / "2025-Q3.toml").write_bytes(b"")
+    (checkpoints / "2025-Q2.toml").write_text("quarter = 5\n", encoding="utf-8")
+    code, text = run_cli(home, "report", GOOD)
+    assert code == 2
+    assert text.startswith(f"balancecoach: {checkpoints / '2025-Q2.toml'}:1: quarter: ")
+    assert "(1 more problem in this file; 1 more file also did not load;" in text
+
+
+def test_a_part_can_never_be_more_than_its_whole() -> None:
+    from balancecoach.core.metrics import compute
+
+    catalog = load_content().metrics
+    parts = [(m, i) for m in catalog.metric for i in m.inputs if i.at_most]
+    assert {m.id for m, _ in parts} >= {"case_acceptance", "patient_retention", "hygiene_share"}
+    for metric, part in parts:
+        inputs = {i.name: 10.0 for i in metric.inputs}
+        assert compute(metric, inputs).value >= 0  # equal is fine
+        with pytest.raises(DataError) as caught:
+            compute(metric, {**inputs, part.name: 11.0})
+        assert caught.value.field == f"{metric.id}.{part.name}"
+        assert "cannot be more than" in caught.value.message
+
+
+def test_encoding_cases_hold_the_bytes_their_names_promise() -> None:
+    """A checkout that rewrote line ends would turn these into ordinary files (see
+    .gitattributes, which keeps the corpus byte for byte)."""
+    named = [p for p in CORPUS.rglob("*") if p.is_file() and p != MANIFEST]
+    crlf = [p for p in named if "crlf" in p.stem]
+    bom = [p for p in named if "bom" in p.stem]
+    assert len(crlf) >= 5 and len(bom) >= 4
+    for path in crlf:
+        raw = path.read_bytes()
+        assert raw.count(b"\r\n") == raw.count(b"\n") > 0, path
+    for path in bom:
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path
+    lone = (CORPUS / "practice" / "lone-cr.toml").read_bytes()
+    assert b"\r" in lone and b"\n" not in lone

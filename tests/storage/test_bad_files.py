@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from balancecoach.core.errors import DataError, DataErrors
+from balancecoach.storage.schemas import SCHEMAS
 from balancecoach.storage.store import PracticeStore, load_checkpoint_file, load_practice_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -312,7 +313,7 @@ def test_validate_exit_codes(home: Path) -> None:
 
 def test_schema_command(home: Path) -> None:
     result = run("schema", home=home)
-    assert result.returncode == 0 and result.stdout.count("(written)") == 2
+    assert result.returncode == 0 and result.stdout.count("(written)") == len(SCHEMAS)
     assert (home / "schemas" / "practice.schema.json").is_file()
 
 

@@ -242,7 +242,7 @@ async def test_leaving_mid_revisit_resumes_everything(tmp_path: Path) -> None:
         assert isinstance(app.screen, ActualsScreen)
         await type_text(pilot, "31")
         await pilot.press("enter")
-        await type_text(pilot, "5")
+        await type_text(pilot, "50")
         await pilot.press("ctrl+q")
 
     again = make_app(tmp_path, clock=lambda: TODAY)
@@ -252,10 +252,10 @@ async def test_leaving_mid_revisit_resumes_everything(tmp_path: Path) -> None:
         assert isinstance(screen, ActualsScreen)
         r = screen.revisit
         assert [c["status"] for c in r.review] == ["done", "not", "open"]
-        assert r.metric_fields["case_acceptance"] == {"accepted": "31", "presented": "5"}
-        assert screen.query_one("#fig-case_acceptance--presented", Input).value == "5"
+        assert r.metric_fields["case_acceptance"] == {"accepted": "31", "presented": "50"}
+        assert screen.query_one("#fig-case_acceptance--presented", Input).value == "50"
         assert "cannot be computed" not in shown(screen, "#result-case_acceptance")
-        assert "620%" in shown(screen, "#result-case_acceptance")  # shown as typed
+        assert "62% = 31 of 50" in shown(screen, "#result-case_acceptance")  # shown as typed
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(again.screen, ReviewCommitmentsScreen)

@@ -10,7 +10,7 @@ import pytest
 from balancecoach.cli import main
 from balancecoach.commands.validate import check
 from balancecoach.storage.catalogs import load_content
-from balancecoach.storage.schemas import write_schemas
+from balancecoach.storage.schemas import SCHEMAS, write_schemas
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
@@ -71,9 +71,10 @@ def test_a_good_data_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str
     write_schemas(root / "schemas")
     checker = check(None, root, CONTENT)
     assert checker.problems == []
-    assert len(checker.files) == 5
+    files = 3 + len(SCHEMAS)  # practice, checkpoint, draft and the schemas
+    assert len(checker.files) == files
     assert main(["--data-dir", str(root), "validate"]) == 0
-    assert capsys.readouterr().out == "5 files checked, no problems\n"
+    assert capsys.readouterr().out == f"{files} files checked, no problems\n"
 
 
 def test_missing_default_data_directory_is_not_a_problem(

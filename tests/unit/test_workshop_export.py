@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from balancecoach.core.records import (
     Profile,
 )
 from balancecoach.core.scoring import HIGH, Quadrant, quadrant
+from balancecoach.report.markdown import md
 from balancecoach.report.workshop import duration, lean_change
 from balancecoach.storage.catalogs import load_content
 from balancecoach.storage.demo import DEMO_SLUG, install_demo
@@ -209,6 +212,18 @@ def test_the_cohort_quadrant_places_every_practice_with_a_legend(cohort, capsys)
     assert f'<a href="{cohort["seaside"]}.html">{SEASIDE}</a>' in html
 
 
+def test_a_checkpoint_that_does_not_load_is_named_not_left_out_quietly(cohort, capsys) -> None:
+    folder = cohort["other_store"].layout.checkpoints_dir(cohort["seaside"])
+    broken = folder / "2025-Q2.toml"
+    broken.write_text('schema_version = 1\nquarter = "2025-Q2"\ndate = "soon"\n', "utf-8")
+    out = cohort["tmp"] / "out"
+    _run(cohort, out, capsys)
+    report = (out / f"{cohort['seaside']}.md").read_text("utf-8")
+    cohort_text = (out / "cohort.md").read_text("utf-8")
+    for text in (report, cohort_text):
+        assert md(f"left out of the report, since it did not load: {broken}:3: date") in text
+
+
 def test_two_practices_of_one_folder_name_get_two_reports(tmp_path: Path, capsys) -> None:
     data, other = tmp_path / "data", tmp_path / "other"
     install_demo(PracticeStore(data))
@@ -252,6 +267,22 @@ def test_the_example_workshop_loads_and_exports(tmp_path: Path, capsys) -> None:
     assert main(["--data-dir", str(data), "workshop", str(EXAMPLE), "--export", str(out)]) == 0
     assert capsys.readouterr().err == ""
     assert "agenda of 2 h" in (out / "cohort.md").read_text("utf-8")
+
+
+def test_the_export_does_not_load_textual(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    install_demo(PracticeStore(data))
+    args = ["--data-dir", str(data), "workshop", str(EXAMPLE), "--export", str(tmp_path / "o")]
+    code = (
+        "import contextlib, io, sys\n"
+        "from balancecoach.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main({args!r}) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'balancecoach'" in out.stdout
+    assert "'textual'" not in out.stdout
 
 
 # --- the pieces -------------------------------------------------------------------------

@@ -1,6 +1,5 @@
-"""`balancecoach schema [--out DIR]`: write the JSON Schemas of practice.toml, the
-checkpoint files and workshop files, generated from the records this version of
-balancecoach reads.
+"""`balancecoach schema [--out DIR]`: write the JSON Schemas of practice.toml, checkpoint
+and workshop files, generated from the records this version of balancecoach reads.
 
 By default they go into `<data dir>/schemas/`, where the `#:schema` comment at the top of
 every file the app writes points, so an editor that understands it (for example Taplo /

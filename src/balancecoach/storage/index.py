@@ -9,9 +9,10 @@ files: deleting it loses nothing, and a damaged one is ignored and rebuilt.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import json
 import os
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.errors import DataError
@@ -27,21 +28,29 @@ INDEX_VERSION = 2
 
 
 def fingerprints(store: PracticeStore, slug: str) -> dict[str, list[int]]:
-    """Name → [mtime in ns, size] of every file a practice's row is built from."""
+    """Name → [mtime in ns, size] of every file a practice's row is built from. Taken
+    before the files are read, so a change made while they are read is seen next time."""
+    folder = str(store.layout.practice_dir(slug))
     out: dict[str, list[int]] = {}
-    folder = store.layout.practice_dir(slug)
-    paths = [folder / "practice.toml", *store.checkpoint_paths(slug)]
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out[str(path.relative_to(folder))] = [st.st_mtime_ns, st.st_size]
+    with contextlib.suppress(OSError):
+        st = os.stat(os.path.join(folder, "practice.toml"))
+        out["practice.toml"] = [st.st_mtime_ns, st.st_size]
+    try:
+        with os.scandir(os.path.join(folder, "checkpoints")) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".toml") and not name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        st = entry.stat()
+                        out["checkpoints/" + name] = [st.st_mtime_ns, st.st_size]
+    except OSError:
+        out["checkpoints/"] = [-1, -1]  # no folder, or one that cannot be listed
     return out
 
 
 def _row_to_json(row: PracticeSummary) -> dict[str, Any]:
-    data = asdict(row)
+    data = {name: getattr(row, name) for name in _fields()}
+    data["red"] = list(row.red)
     data["problems"] = [
         {
             "message": p.message,
@@ -53,6 +62,13 @@ def _row_to_json(row: PracticeSummary) -> dict[str, Any]:
         for p in row.problems
     ]
     return data
+
+
+@functools.cache
+def _fields() -> tuple[str, ...]:
+    from balancecoach.storage.store import PracticeSummary
+
+    return tuple(f.name for f in dataclasses.fields(PracticeSummary))
 
 
 def _row_from_json(data: dict[str, Any]) -> PracticeSummary:

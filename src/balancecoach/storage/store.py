@@ -13,6 +13,7 @@ file has changed on disk since, so no one's change is silently overwritten.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -138,15 +139,59 @@ def checkpoint_from(loaded: Loaded) -> Checkpoint:
     from balancecoach.core.records import Checkpoint
 
     path = loaded.path
-    checkpoint = validate(Checkpoint, loaded.data, path, loaded.text)
-    if path.stem != checkpoint.quarter:
+    return _named_for_quarter(validate(Checkpoint, loaded.data, path, loaded.text), path)
+
+
+def _named_for_quarter(checkpoint: Checkpoint, path: Path | str) -> Checkpoint:
+    name = os.path.basename(path)
+    if name.removesuffix(".toml") != checkpoint.quarter:
         raise DataError(
-            f"holds quarter {checkpoint.quarter} but is named {path.name}",
-            source=path,
+            f"holds quarter {checkpoint.quarter} but is named {name}",
+            source=Path(path),
             field="quarter",
             hint=f"rename the file to {checkpoint.quarter}.toml or correct the quarter",
         )
     return checkpoint
+
+
+# The practice list reads every file of every practice, so it has a quicker way to the same
+# result: tomllib and pydantic straight on the file, without keeping its text. A file that
+# fails is read again the full way, which finds the line and field of each problem.
+
+
+def _quick_practice(path: str) -> Practice:
+    """load_practice_file(path), quicker when the file is good."""
+    from balancecoach.core.records import Practice, migrate_practice
+
+    data = _quick(path)
+    if data is not None:
+        try:
+            return Practice.model_validate(migrate_practice(data))
+        except ValueError:  # pydantic's ValidationError
+            pass
+    return load_practice_file(Path(path))
+
+
+def _quick_checkpoint(path: str) -> Checkpoint:
+    """load_checkpoint_file(path), quicker when the file is good."""
+    from balancecoach.core.records import Checkpoint
+
+    data = _quick(path)
+    if data is not None:
+        try:
+            return _named_for_quarter(Checkpoint.model_validate(data), path)
+        except ValueError:  # pydantic's ValidationError
+            pass
+    return load_checkpoint_file(Path(path))
+
+
+def _quick(path: str) -> dict[str, Any] | None:
+    """A file's TOML data; None when it cannot be read, is not UTF-8 or is not TOML."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.loads(fh.read().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):  # ValueError: UTF-8 or TOML
+        return None
 
 
 @dataclass
@@ -176,6 +221,19 @@ class PracticeSummary:
     problems: list[DataError] = field(default_factory=list)
 
 
+def checkpoint_names(folder: Path) -> list[str]:
+    """The names of the checkpoint files in a practice's checkpoints folder, sorted (none
+    when there is no such folder); a folder that cannot be read is a DataError."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(".toml")]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}", source=folder) from None
+    return sorted(n for n in names if not n.startswith("."))
+
+
 class PracticeStore:
     """Practices and checkpoints under a data directory."""
 
@@ -190,12 +248,15 @@ class PracticeStore:
     # --- reading --------------------------------------------------------------------
 
     def slugs(self) -> list[str]:
+        """The folder names of the practices: folders holding a practice.toml."""
         folder = self.layout.practices
-        if not folder.is_dir():
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.path for e in entries if e.is_dir()]
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            p.name for p in folder.iterdir() if p.is_dir() and (p / "practice.toml").is_file()
-        )
+        isfile, join = os.path.isfile, os.path.join
+        return sorted(os.path.basename(p) for p in names if isfile(join(p, "practice.toml")))
 
     def load_practice(self, slug: str) -> Practice:
         return load_practice_file(self.layout.practice_file(slug))
@@ -229,32 +290,54 @@ class PracticeStore:
         return SummaryIndex(self).summaries(slugs)
 
     def summary(self, slug: str) -> PracticeSummary:
-        """One practice's row, read from its files."""
+        """One practice's row, read from its files. Every file is checked as fully as when
+        the practice is opened; only one that fails is read again to locate its problems."""
         row = PracticeSummary(slug=slug, name=slug)
         try:
-            practice = self.load_practice(slug)
+            folder = str(self.layout.practice_dir(slug))
+        except DataError as exc:
+            row.problems.append(exc)
+            return row
+        try:
+            practice = _quick_practice(os.path.join(folder, "practice.toml"))
             row.name, row.demo = practice.practice.name, practice.practice.demo
         except DataError as exc:
             row.problems.append(exc)
         except DataErrors as exc:
             row.problems.extend(exc.errors)
-        checkpoints, problems = self.load_checkpoints(slug)
-        row.problems += problems
-        row.checkpoints = len(checkpoints)
-        if checkpoints:
-            last = checkpoints[-1]
+        checkpoints = os.path.join(folder, "checkpoints")
+        try:
+            names = checkpoint_names(Path(checkpoints))
+        except DataError as exc:
+            row.problems.append(exc)
+            names = []
+        # Name order is quarter order (a checkpoint's name is its quarter), so each one is
+        # let go once read: only the latest and the latest scored one before it are kept.
+        last: Checkpoint | None = None
+        before: Checkpoint | None = None
+        for name in names:
+            try:
+                checkpoint = _quick_checkpoint(os.path.join(checkpoints, name))
+            except DataError as exc:
+                row.problems.append(exc)
+                continue
+            except DataErrors as exc:
+                row.problems.extend(exc.errors)
+                continue
+            row.checkpoints += 1
+            if last is not None and last.scores is not None:
+                before = last
+            last = checkpoint
+        if last is not None:
             row.last_quarter = last.quarter
-            if last.scores:
-                s = last.scores
+            if s := last.scores:
                 row.lean, row.quadrant = s.lean, s.quadrant
                 row.structure, row.people, row.agreement = s.structure, s.people, s.agreement
             row.red = [m.id for m in last.metric if m.status == "red"]
-            prev = next((c for c in reversed(checkpoints[:-1]) if c.scores), None)
-            if prev is not None and prev.scores is not None:
-                s = prev.scores
-                row.prev_quarter = prev.quarter
-                row.prev_structure, row.prev_people = s.structure, s.people
-                row.prev_lean, row.prev_quadrant = s.lean, s.quadrant
+        if before is not None and (s := before.scores) is not None:
+            row.prev_quarter = before.quarter
+            row.prev_structure, row.prev_people = s.structure, s.people
+            row.prev_lean, row.prev_quadrant = s.lean, s.quadrant
         return row
 
     # --- writing --------------------------------------------------------------------

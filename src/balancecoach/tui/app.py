@@ -67,6 +67,12 @@ class BalanceCoachApp(App[None]):
             path, anonymous = self.start_workshop
             open_workshop(self, path, anonymous=anonymous)
 
+    def action_command_palette(self) -> None:
+        from balancecoach.tui.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_help(self) -> None:
         from balancecoach.tui.screens.help import HelpScreen
 

@@ -1,0 +1,388 @@
+"""The monkey test: thousands of random keys on a copy of the demo practice. Each key is
+drawn from what the screen on show binds (its own keys, the focused widget's and the
+app's) or from typing and moving keys, with Enter and the digits pressed more often so the
+walk gets deep into a visit. The app must never crash or hang, and every file it wrote
+(drafts included) must still load and validate afterwards.
+
+Every run has a fixed seed, printed with its figures (`pytest -s` shows them); a failure
+names the seed, the screen and the last keys. Environment:
+
+- BALANCECOACH_MONKEY_SEED: the base seed (each run adds its own offset), to replay or
+  vary the walks;
+- BALANCECOACH_MONKEY_KEYS: how many keys all runs press together (5,000 by default;
+  50,000 for the long run).
+
+Keys that quit the app are left out; if the app ends all the same (the command palette's
+Quit), a new one is started on the same data directory and the count goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+import os
+import random
+import re
+import string
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from textual import events
+from textual.keys import key_to_character
+
+from balancecoach.commands.validate import check
+from balancecoach.storage.catalogs import load_content
+from balancecoach.storage.demo import DEMO_SLUG, install_demo
+from balancecoach.storage.drafts import DraftStore
+from balancecoach.storage.store import PracticeStore, load_checkpoint_file
+from balancecoach.storage.workshops import load_workshop
+from balancecoach.tui.app import BalanceCoachApp, make_app
+from balancecoach.tui.flow import ROLES, FirstVisit
+from balancecoach.tui.revisit import Revisit
+
+TODAY = dt.date(2026, 11, 24)
+SEED_ENV = "BALANCECOACH_MONKEY_SEED"
+KEYS_ENV = "BALANCECOACH_MONKEY_KEYS"
+BASE_SEED = int(os.environ.get(SEED_ENV, "20261124"))
+TOTAL_KEYS = int(os.environ.get(KEYS_ENV, "5000"))
+#: Seconds one key may take (its handling and any file work it starts) before the app is
+#: taken to have hung; generous, for a loaded machine.
+PRESS_TIMEOUT = 60.0
+
+NAVIGATION = (
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "backspace",
+    "delete",
+    "space",
+)
+#: Typed characters, by the key name a terminal reports for each.
+PUNCTUATION = {
+    ",": "comma",
+    ".": "full_stop",
+    "$": "dollar_sign",
+    "%": "percent_sign",
+    "-": "minus",
+    "/": "slash",
+    ":": "colon",
+}
+TYPED = (*string.ascii_letters, *string.digits, *PUNCTUATION.values())
+_CHARACTER = {name: char for char, name in PUNCTUATION.items()}
+#: How often the monkey stops typing for a moment (so debounced work runs), and how long.
+REST_CHANCE, REST_SECONDS = 0.02, 0.25
+
+
+def is_quit(action: str) -> bool:
+    """A binding's action that ends the app (the app's Ctrl+Q, the saved screen's q)."""
+    return action.rsplit(".", 1)[-1] == "quit"
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal sends for `key`, with the character it types (if any)."""
+    return events.Key(key, _CHARACTER.get(key) or key_to_character(key))
+
+
+async def press(app: BalanceCoachApp, pilot, key: str) -> None:
+    """Press one key and wait until the app, the widget it reached and any file work it
+    started are done with it (without the pilot's idle-time sleeps, so it is fast)."""
+    app.post_message(key_event(key))
+    await pilot._wait_for_screen()  # the app has it, and has passed it on
+    await app.workers.wait_for_complete()
+    await pilot.pause(0)  # the widget it reached has it too; then the screen is drawn
+
+
+def choose_key(rng: random.Random, app: BalanceCoachApp) -> str:
+    """One key, drawn from the active bindings most often, then Enter, a rating, a moving
+    key or a typed character; never a key that would quit."""
+    bindings = app.active_bindings
+    quits = {key for key, active in bindings.items() if is_quit(active.binding.action)}
+    bound = sorted(key for key in bindings if key not in quits)
+    while True:
+        draw = rng.random()
+        if draw < 0.40 and bound:
+            key = rng.choice(bound)
+        elif draw < 0.52:
+            key = "enter"
+        elif draw < 0.67:
+            key = rng.choice("12345")
+        elif draw < 0.82:
+            key = rng.choice(NAVIGATION)
+        else:
+            key = rng.choice(TYPED)
+        if key not in quits:
+            return key
+
+
+@dataclass
+class Walk:
+    """What one run did: keys pressed, screens seen, restarts, the latest keys."""
+
+    name: str
+    seed: int
+    budget: int
+    pressed: int = 0
+    restarts: int = 0
+    seconds: float = 0.0
+    visited: Counter[str] = field(default_factory=Counter)
+    recent: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=30))
+
+    def saw(self, app: BalanceCoachApp) -> None:
+        for screen in app.screen_stack[1:]:  # under them all, the app's blank default
+            self.visited[type(screen).__name__] += 0
+        self.visited[type(app.screen).__name__] += 1
+
+    def where(self) -> str:
+        keys = " ".join(f"{key}@{screen}" for key, screen in self.recent)
+        return (
+            f"run {self.name!r}, key {self.pressed} of {self.budget}; replay with "
+            f"{SEED_ENV}={BASE_SEED} {KEYS_ENV}={TOTAL_KEYS} "
+            f"pytest tests/tui/test_monkey.py -k {self.name}\nlast keys (key@screen): {keys}"
+        )
+
+    def summary(self) -> str:
+        rate = self.pressed / self.seconds if self.seconds else 0.0
+        screens = ", ".join(f"{name} {n}" for name, n in sorted(self.visited.items()))
+        return (
+            f"monkey {self.name}: seed {self.seed}, {self.pressed} keys in {self.seconds:.1f} s "
+            f"({rate:.0f} keys/s), {self.restarts} restart(s), "
+            f"{len(self.visited)} screens: {screens}"
+        )
+
+
+# --- where each run starts ----------------------------------------------------------------
+
+
+async def settle(app: BalanceCoachApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def first_visit_draft(root: Path, rng: random.Random, stage: str) -> None:
+    """A first visit of the demo practice saved at `stage`, both people having answered
+    every statement, with a goal typed in: home's r resumes it."""
+    content = load_content()
+    visit = FirstVisit(slug=DEMO_SLUG, practice_name="Demo practice", stage=stage)  # type: ignore[arg-type]
+    visit.turn = 1
+    for role in ROLES:
+        visit.answers[role] = {s.id: rng.randint(1, 5) for s in content.questions.statement}
+        visit.position[role] = len(content.questions.statement) - 1
+    visit.goal_fields = {
+        "payroll": "310k",
+        "rent": "72,000",
+        "supplies": "$62,000",
+        "doctor_compensation": "240k",
+        "profit": "50k",
+        "collection_rate": "97",
+    }
+    DraftStore(PracticeStore(root)).save("assessment", DEMO_SLUG, visit.to_draft())
+
+
+async def from_home(app, pilot) -> None:
+    await settle(app, pilot)
+
+
+async def into(app, pilot, *keys: str) -> None:
+    await settle(app, pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One walk: where it starts, its seed offset, its share of the keys, and the screens
+    it must reach with the default seeds."""
+
+    name: str
+    offset: int
+    share: float
+    begin: Callable[[BalanceCoachApp, object], Awaitable[None]]
+    reached: frozenset[str]
+    stage: str | None = None  # a first-visit draft saved at this stage before it starts
+
+    @property
+    def seed(self) -> int:
+        return BASE_SEED + self.offset
+
+    @property
+    def budget(self) -> int:
+        return math.ceil(TOTAL_KEYS * self.share)
+
+
+RUNS = (
+    Run(
+        "home",
+        0,
+        0.15,
+        from_home,
+        frozenset({"HomeScreen", "PracticeScreen", "HelpScreen"}),
+    ),
+    Run(
+        "new-practice",
+        1,
+        0.10,
+        lambda app, pilot: into(app, pilot, "n"),
+        frozenset({"HomeScreen", "NewPracticeScreen"}),
+    ),
+    Run(
+        "assessment",
+        2,
+        0.20,
+        lambda app, pilot: into(app, pilot, "d", "a"),
+        frozenset({"AssessmentScreen", "ReviewScreen"}),
+    ),
+    Run(
+        "results",
+        3,
+        0.15,
+        lambda app, pilot: into(app, pilot, "r"),
+        frozenset({"ResultsScreen"}),
+        stage="results",
+    ),
+    Run(
+        "goal",
+        4,
+        0.15,
+        lambda app, pilot: into(app, pilot, "r"),
+        frozenset({"GoalScreen"}),
+        stage="goal",
+    ),
+    Run(
+        "revisit",
+        5,
+        0.15,
+        lambda app, pilot: into(app, pilot, "d", "q"),
+        frozenset({"ReviewCommitmentsScreen"}),
+    ),
+    Run(
+        "workshop",
+        6,
+        0.10,
+        lambda app, pilot: into(app, pilot, "w"),
+        frozenset({"WorkshopPickerScreen"}),
+    ),
+)
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+
+def quiet_screenshot(*_args, **_kwargs) -> None:
+    """Stands in for the palette's Screenshot, which would write into the Downloads folder."""
+    return None
+
+
+async def walk(root: Path, run: Run) -> Walk:
+    rng = random.Random(run.seed)
+    report = Walk(run.name, run.seed, run.budget)
+    if run.stage is not None:
+        first_visit_draft(root, rng, run.stage)
+    started = time.perf_counter()
+    first = True
+    while report.pressed < report.budget:
+        app = make_app(root, clock=lambda: TODAY)
+        app.deliver_screenshot = quiet_screenshot  # type: ignore[method-assign]
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await (run.begin(app, pilot) if first else from_home(app, pilot))
+                first = False
+                report.saw(app)
+                while report.pressed < report.budget and app.return_code is None:
+                    key = choose_key(rng, app)
+                    report.recent.append((key, type(app.screen).__name__))
+                    report.pressed += 1
+                    try:
+                        await asyncio.wait_for(press(app, pilot, key), PRESS_TIMEOUT)
+                        if rng.random() < REST_CHANCE and app.return_code is None:
+                            await pilot.pause(REST_SECONDS)
+                    except TimeoutError:
+                        raise AssertionError(f"the app hung: {report.where()}") from None
+                    if app.return_code is None:
+                        report.saw(app)
+        except AssertionError:
+            raise
+        except Exception as exc:
+            raise AssertionError(f"the app crashed ({exc!r}): {report.where()}") from exc
+        if app.return_code not in (None, 0):
+            raise AssertionError(f"the app ended with code {app.return_code}: {report.where()}")
+        if report.pressed < report.budget:
+            report.restarts += 1  # it quit (the palette's Quit): start again, count on
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# --- the files afterwards -----------------------------------------------------------------
+
+_DRAFT = re.compile(r"^(?P<kind>[a-z]+)-(?P<slug>.+)\.toml$")
+
+
+def assert_every_file_loads(root: Path) -> int:
+    """Every practice, checkpoint, workshop and draft file under `root` loads through the store and
+    validates; no half-written temporary file is left. Returns how many were read."""
+    content = load_content()
+    store = PracticeStore(root)
+    drafts = DraftStore(store)
+    checker = check(None, root, content)
+    assert not checker.problems, "\n".join(str(p) for p in checker.problems)
+    leftovers = [p for p in root.rglob(".*.tmp")]
+    assert not leftovers, f"temporary files left behind: {leftovers}"
+    read = 0
+    for path in sorted(root.rglob("*.toml")):
+        parts = path.relative_to(root).parts
+        if any(part.startswith(".") for part in parts):
+            continue  # the practice lock
+        if parts[0] == "practices" and parts[2:] == ("practice.toml",):
+            store.load_practice(parts[1])
+            checkpoints, problems = store.load_checkpoints(parts[1])
+            assert not problems, "\n".join(str(p) for p in problems)
+        elif parts[0] == "practices" and len(parts) == 4 and parts[2] == "checkpoints":
+            load_checkpoint_file(path)
+        elif parts[0] == "workshops" and len(parts) == 2:
+            load_workshop(path)
+        elif parts[0] == "drafts" and len(parts) == 2 and (m := _DRAFT.match(parts[1])):
+            data = drafts.load(m["kind"], m["slug"])
+            assert data is not None
+            if m["kind"] == "assessment":
+                FirstVisit.from_draft(data)
+            elif m["kind"] == "checkpoint":
+                Revisit.from_draft(data)
+        else:
+            raise AssertionError(f"a file balancecoach does not know was written: {path}")
+        read += 1
+    return read
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+
+def test_the_runs_press_at_least_the_keys_asked_for() -> None:
+    assert sum(run.budget for run in RUNS) >= TOTAL_KEYS
+    assert len({run.seed for run in RUNS}) == len(RUNS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", RUNS, ids=[run.name for run in RUNS])
+async def test_random_keys_never_crash_and_leave_files_that_load(tmp_path: Path, run: Run) -> None:
+    install_demo(PracticeStore(tmp_path))
+    report = await walk(tmp_path, run)
+    files = assert_every_file_loads(tmp_path)
+    print(f"\n{report.summary()}; {files} files load")
+    assert report.pressed == run.budget
+    missing = run.reached - set(report.visited)
+    assert not missing, f"run {run.name!r} never reached {sorted(missing)}: {report.summary()}"
