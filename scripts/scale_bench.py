@@ -119,26 +119,43 @@ class Timings:
         return statistics.median(self.wall[key]), statistics.median(self.cpu[key])
 
 
+# The child reports its own high-water mark: VmHWM belongs to the process's own memory,
+# while ru_maxrss also counts what the parent held when it started the child (Linux).
+PEAK = """
+import resource, sys
+try:
+    with open("/proc/self/status") as fh:
+        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kb = kb / 1024 if sys.platform == "darwin" else kb
+print(kb / 1024)
+"""
+
+MAKE_LIST = """
+import pathlib, sys
+sys.path.insert(0, sys.argv[1])
+from balancecoach.storage.store import PracticeStore
+import balancecoach.core.records
+if sys.argv[2]:
+    root = pathlib.Path(sys.argv[2])
+    (root / ".index.json").unlink(missing_ok=True)
+    assert len(PracticeStore(root).summaries()) == int(sys.argv[3])
+"""
+
+
 def peak_rss(src: Path, root: Path) -> tuple[float, float]:
     """Peak RSS in MB of a fresh process making the cold list, and of one only importing."""
-    only_import = (
-        "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from balancecoach.storage.store import PracticeStore;"
-        "import balancecoach.core.records"
-    )
-    make = only_import + (
-        "; import pathlib; root = pathlib.Path(sys.argv[2]);"
-        "(root / '.index.json').unlink(missing_ok=True);"
-        "rows = PracticeStore(root).summaries(); assert len(rows) == int(sys.argv[3])"
-    )
     out = []
-    for code in (make, only_import):
-        proc = subprocess.Popen([sys.executable, "-c", code, str(src), str(root), str(PRACTICES)])
-        _, status, usage = os.wait4(proc.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit("scale bench: the memory measurement failed")
-        # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-        out.append(usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10))
+    for data in (str(root), ""):
+        done = subprocess.run(
+            [sys.executable, "-c", MAKE_LIST + PEAK, str(src), data, str(PRACTICES)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            sys.exit(f"scale bench: the memory measurement failed:\n{done.stderr}")
+        out.append(float(done.stdout.split()[-1]))
     return out[0], out[1]
 
 

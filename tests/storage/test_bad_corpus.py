@@ -487,10 +487,10 @@ def test_a_bom_crlf_practice_loads_saves_and_keeps_its_line_ends(tmp_path: Path)
     path = store.layout.practice_file("corpus-dental")
     path.parent.mkdir(parents=True)
     path.write_bytes((CORPUS / "practice" / "bom-crlf.toml").read_bytes())
-    with store.open("corpus-dental") as session:
-        practice = session.load_practice()
+    with store.open("corpus-dental") as opened:
+        practice = opened.load_practice()
         profile = practice.practice.model_copy(update={"providers": 3})
-        session.save_practice(practice.model_copy(update={"practice": profile}))
+        opened.save_practice(practice.model_copy(update={"practice": profile}))
     raw = path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\r\n") == raw.count(b"\n") > 20

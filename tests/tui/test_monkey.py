@@ -19,6 +19,7 @@ Quit), a new one is started on the same data directory and the count goes on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import math
 import os
@@ -27,14 +28,14 @@ import re
 import string
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from textual import events
 from textual.keys import key_to_character
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from balancecoach.commands.validate import check
 from balancecoach.storage.catalogs import load_content
@@ -44,7 +45,13 @@ from balancecoach.storage.store import PracticeStore, load_checkpoint_file
 from balancecoach.storage.workshops import load_workshop
 from balancecoach.tui.app import BalanceCoachApp, make_app
 from balancecoach.tui.flow import ROLES, FirstVisit
-from balancecoach.tui.revisit import Revisit
+from balancecoach.tui.revisit import (
+    ADHERENCE_MARKS,
+    COMMITMENT_MARKS,
+    Revisit,
+    new_revisit,
+    plain,
+)
 
 TODAY = dt.date(2026, 11, 24)
 SEED_ENV = "BALANCECOACH_MONKEY_SEED"
@@ -103,8 +110,8 @@ async def press(app: BalanceCoachApp, pilot, key: str) -> None:
     started are done with it (without the pilot's idle-time sleeps, so it is fast)."""
     app.post_message(key_event(key))
     await pilot._wait_for_screen()  # the app has it, and has passed it on
-    await app.workers.wait_for_complete()
-    await pilot.pause(0)  # the widget it reached has it too; then the screen is drawn
+    await workers_done(app)
+    await pilot._wait_for_screen()  # the widget it reached has it too
 
 
 def choose_key(rng: random.Random, app: BalanceCoachApp) -> str:
@@ -168,20 +175,28 @@ class Walk:
 # --- where each run starts ----------------------------------------------------------------
 
 
+async def workers_done(app: BalanceCoachApp) -> None:
+    """Wait for the app's file work; one cancelled on the way (its screen closed) is done.
+    A worker that failed has already taken the app down, and the walk reports that."""
+    for worker in list(app.workers):
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await worker.wait()
+
+
 async def settle(app: BalanceCoachApp, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
 def first_visit_draft(root: Path, rng: random.Random, stage: str) -> None:
     """A first visit of the demo practice saved at `stage`, both people having answered
     every statement, with a goal typed in: home's r resumes it."""
-    content = load_content()
+    statements = load_content().questions.statement
     visit = FirstVisit(slug=DEMO_SLUG, practice_name="Demo practice", stage=stage)  # type: ignore[arg-type]
     visit.turn = 1
     for role in ROLES:
-        visit.answers[role] = {s.id: rng.randint(1, 5) for s in content.questions.statement}
-        visit.position[role] = len(content.questions.statement) - 1
+        visit.answers[role] = {s.id: rng.randint(1, 5) for s in statements}
+        visit.position[role] = len(statements) - 1
     visit.goal_fields = {
         "payroll": "310k",
         "rent": "72,000",
@@ -193,28 +208,44 @@ def first_visit_draft(root: Path, rng: random.Random, stage: str) -> None:
     DraftStore(PracticeStore(root)).save("assessment", DEMO_SLUG, visit.to_draft())
 
 
-async def from_home(app, pilot) -> None:
-    await settle(app, pilot)
-
-
-async def into(app, pilot, *keys: str) -> None:
-    await settle(app, pilot)
-    for key in keys:
-        await pilot.press(key)
-        await settle(app, pilot)
+def revisit_draft(root: Path, rng: random.Random, stage: str) -> None:
+    """This quarter's checkpoint of the demo practice saved at `stage`, with everything
+    before it filled in as a person would have: the practice's q resumes it."""
+    store = PracticeStore(root)
+    practice = store.load_practice(DEMO_SLUG)
+    checkpoints, _problems = store.load_checkpoints(DEMO_SLUG)
+    revisit = new_revisit(DEMO_SLUG, practice, checkpoints, TODAY)
+    for commitment in revisit.review:
+        commitment["status"] = rng.choice(COMMITMENT_MARKS)
+    for kept in revisit.adherence.values():
+        kept["kept"] = rng.choice(ADHERENCE_MARKS)
+    revisit.metric_fields = {
+        m.id: {name: plain(value) for name, value in m.inputs.items()}
+        for m in checkpoints[-1].metric
+    }
+    if stage != "actuals":
+        pulse = load_content().questions.pulse()
+        for role in ROLES:
+            revisit.answers[role] = {s.id: rng.randint(1, 5) for s in pulse}
+            revisit.position[role] = len(pulse) - 1
+            revisit.reflections[role] = {"working": "Huddles", "improve": "Follow-up calls"}
+        revisit.turn = 0 if stage == "assessment" else 1
+    revisit.stage = stage  # type: ignore[assignment]
+    DraftStore(store).save("checkpoint", DEMO_SLUG, revisit.to_draft())
 
 
 @dataclass(frozen=True)
 class Run:
-    """One walk: where it starts, its seed offset, its share of the keys, and the screens
-    it must reach with the default seeds."""
+    """One walk: the keys (and draft) that take it to its first screen, its seed offset,
+    its share of the keys, and the screens it must reach with the default seeds."""
 
     name: str
     offset: int
     share: float
-    begin: Callable[[BalanceCoachApp, object], Awaitable[None]]
-    reached: frozenset[str]
-    stage: str | None = None  # a first-visit draft saved at this stage before it starts
+    keys: tuple[str, ...]
+    first: str
+    reached: frozenset[str] = frozenset()
+    draft: Callable[[Path, random.Random], None] | None = None
 
     @property
     def seed(self) -> int:
@@ -224,59 +255,46 @@ class Run:
     def budget(self) -> int:
         return math.ceil(TOTAL_KEYS * self.share)
 
+    async def begin(self, app: BalanceCoachApp, pilot) -> None:
+        await settle(app, pilot)
+        for key in self.keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        shown = type(app.screen).__name__
+        assert shown == self.first, f"run {self.name!r} starts on {shown}, not {self.first}"
 
-RUNS = (
-    Run(
-        "home",
-        0,
-        0.15,
-        from_home,
-        frozenset({"HomeScreen", "PracticeScreen", "HelpScreen"}),
-    ),
-    Run(
-        "new-practice",
-        1,
-        0.10,
-        lambda app, pilot: into(app, pilot, "n"),
-        frozenset({"HomeScreen", "NewPracticeScreen"}),
-    ),
-    Run(
-        "assessment",
-        2,
-        0.20,
-        lambda app, pilot: into(app, pilot, "d", "a"),
-        frozenset({"AssessmentScreen", "ReviewScreen"}),
-    ),
-    Run(
-        "results",
-        3,
-        0.15,
-        lambda app, pilot: into(app, pilot, "r"),
-        frozenset({"ResultsScreen"}),
-        stage="results",
-    ),
-    Run(
-        "goal",
-        4,
-        0.15,
-        lambda app, pilot: into(app, pilot, "r"),
-        frozenset({"GoalScreen"}),
-        stage="goal",
-    ),
-    Run(
-        "revisit",
-        5,
-        0.15,
-        lambda app, pilot: into(app, pilot, "d", "q"),
-        frozenset({"ReviewCommitmentsScreen"}),
-    ),
-    Run(
-        "workshop",
-        6,
-        0.10,
-        lambda app, pilot: into(app, pilot, "w"),
-        frozenset({"WorkshopPickerScreen"}),
-    ),
+
+def _first(stage: str) -> Callable[[Path, random.Random], None]:
+    return lambda root, rng: first_visit_draft(root, rng, stage)
+
+
+def _revisit(stage: str) -> Callable[[Path, random.Random], None]:
+    return lambda root, rng: revisit_draft(root, rng, stage)
+
+
+def _runs(*runs: tuple) -> tuple[Run, ...]:
+    """Runs with equal shares of the keys, numbered for their seeds."""
+    return tuple(
+        Run(name, i, 1 / len(runs), keys, first, frozenset(reached), draft)
+        for i, (name, keys, first, reached, draft) in enumerate(runs)
+    )
+
+
+# name, keys from home, first screen, screens the walk must reach, draft saved before
+RUNS = _runs(
+    ("home", (), "HomeScreen", {"PracticeScreen", "HelpScreen"}, None),
+    ("new-practice", ("n",), "NewPracticeScreen", {"HomeScreen"}, None),
+    ("assessment", ("d", "a"), "AssessmentScreen", {"ReviewScreen"}, None),
+    ("results", ("r",), "ResultsScreen", {"AnswersScreen"}, _first("results")),
+    ("goal", ("r",), "GoalScreen", {"ResultsScreen"}, _first("goal")),
+    ("metrics", ("r", "ctrl+n"), "MetricsScreen", {"GoalScreen"}, _first("goal")),
+    ("plan", ("r", "ctrl+n", "c"), "PlanScreen", {"MetricsScreen"}, _first("goal")),
+    ("revisit", ("d", "q"), "ReviewCommitmentsScreen", {"ActualsScreen"}, None),
+    ("actuals", ("d", "q"), "ActualsScreen", {"ReviewCommitmentsScreen"}, _revisit("actuals")),
+    ("pulse", ("d", "q"), "PulseScreen", {"ActualsScreen"}, _revisit("assessment")),
+    ("progress", ("d", "q"), "ProgressScreen", {"ReflectionsScreen"}, _revisit("progress")),
+    ("commitments", ("d", "q"), "CommitmentsScreen", {"ProgressScreen"}, _revisit("commitments")),
+    ("workshop", ("w",), "WorkshopPickerScreen", {"HomeScreen"}, None),
 )
 
 
@@ -291,8 +309,8 @@ def quiet_screenshot(*_args, **_kwargs) -> None:
 async def walk(root: Path, run: Run) -> Walk:
     rng = random.Random(run.seed)
     report = Walk(run.name, run.seed, run.budget)
-    if run.stage is not None:
-        first_visit_draft(root, rng, run.stage)
+    if run.draft is not None:
+        run.draft(root, rng)
     started = time.perf_counter()
     first = True
     while report.pressed < report.budget:
@@ -300,7 +318,7 @@ async def walk(root: Path, run: Run) -> Walk:
         app.deliver_screenshot = quiet_screenshot  # type: ignore[method-assign]
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await (run.begin(app, pilot) if first else from_home(app, pilot))
+                await (run.begin(app, pilot) if first else settle(app, pilot))
                 first = False
                 report.saw(app)
                 while report.pressed < report.budget and app.return_code is None:
@@ -315,6 +333,9 @@ async def walk(root: Path, run: Run) -> Walk:
                         raise AssertionError(f"the app hung: {report.where()}") from None
                     if app.return_code is None:
                         report.saw(app)
+                if app.return_code is None:
+                    # let what the last key started finish, as it would before a Ctrl+Q
+                    await asyncio.wait_for(settle(app, pilot), PRESS_TIMEOUT)
         except AssertionError:
             raise
         except Exception as exc:
@@ -349,7 +370,7 @@ def assert_every_file_loads(root: Path) -> int:
             continue  # the practice lock
         if parts[0] == "practices" and parts[2:] == ("practice.toml",):
             store.load_practice(parts[1])
-            checkpoints, problems = store.load_checkpoints(parts[1])
+            _checkpoints, problems = store.load_checkpoints(parts[1])
             assert not problems, "\n".join(str(p) for p in problems)
         elif parts[0] == "practices" and len(parts) == 4 and parts[2] == "checkpoints":
             load_checkpoint_file(path)

@@ -53,3 +53,12 @@ async def test_paging_moves_through_a_drawn_list(tmp_path: Path) -> None:
         assert commands.highlighted > 0
         await pilot.press("pageup")
         assert commands.highlighted == 0
+
+
+async def test_the_theme_list_is_the_same_palette(tmp_path: Path) -> None:
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.search_themes()
+        await settle(app, pilot)
+        assert isinstance(app.screen, Palette)

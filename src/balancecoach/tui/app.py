@@ -25,7 +25,9 @@ Clock = Callable[[], dt.date]
 class BalanceCoachApp(App[None]):
     """Doctor and office manager, at one keyboard."""
 
-    CSS_PATH = "app.tcss"
+    # Home's styles load with the app's: home is the first screen, and a stylesheet that
+    # arrives with a pushed screen makes Textual parse every stylesheet again.
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     TITLE = "balancecoach"
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="What this screen is for and its keys"),
@@ -72,6 +74,14 @@ class BalanceCoachApp(App[None]):
 
         if self.use_command_palette and not Palette.is_open(self):
             self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" list, in the same safe palette."""
+        from textual.theme import ThemeProvider
+
+        from balancecoach.tui.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_help(self) -> None:
         from balancecoach.tui.screens.help import HelpScreen

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from balancecoach.core.format import signed
+from balancecoach.tui.widgets.footer import KeysFooter
 
 
 class HomeScreen(Screen[None]):
@@ -45,7 +46,7 @@ to +100 production-leaning).
             yield DataTable(id="practices", cursor_type="row", zebra_stripes=True)
             yield Static("Loading practices…", id="home-status")
             yield Static("", id="drafts")
-        yield Footer()
+        yield KeysFooter()
 
     COLUMNS = (
         ("Practice", "name"),
