@@ -71,6 +71,10 @@ def results_open(tmp_path, monkeypatch) -> Callable[..., AsyncIterator[ResultsHa
             await app.push_screen(PracticeStandIn())
             await app.push_screen(ResultsScreen(visit))
             await pilot.pause()
+            for _ in range(100):  # the positions are drawn after the first refresh
+                if str(app.screen.query_one("#positions", Static).content):
+                    break
+                await pilot.pause(0.02)
             yield ResultsHarness(app, pilot, visit, saved)
 
     return open_results
