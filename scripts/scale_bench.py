@@ -7,8 +7,9 @@ of parsing the same files with stdlib tomllib, measured side by side in one run.
 The cohort is made once by `scripts/make_demo.py --cohort 500 --quarters 12` into
 `.bench/cohort-500x12/` (not committed) and reused; it is made again when missing.
 
-Rows, each the median of N interleaved rounds in this one process (a noisy moment hits
-every row alike), wall clock and, in brackets, this process's CPU time:
+Rows, each the median of N interleaved rounds in this one process (so a busy stretch of a
+shared machine hits every row alike), wall clock and, in brackets, this process's CPU time,
+which other people's load disturbs less:
 
 - floor: `tomllib.load` of practice.toml and every checkpoint file, the files the list
   reports on (listing the folders is not counted);
@@ -219,11 +220,12 @@ def main() -> None:
     first = cold()  # warm the file cache and pydantic; not counted
     floor(every)()
     assert all(not r.problems for r in first), "the generated cohort should load cleanly"
-    for _ in range(rounds):
-        t.run("floor", floor(every))
-        rows = t.run("cold", cold)
+    for n in range(rounds):
+        # floor and cold list in turn first (ABBA), so a slow stretch does not favour either
+        pair = [("floor", floor(every)), ("cold", cold)]
+        rows = [t.run(key, fn) for key, fn in (pair if n % 2 == 0 else pair[::-1])]
         again = t.run("warm", warm)
-        assert again == rows == first, "the index gave other rows than the files"
+        assert again == rows[1 - n % 2] == first, "the index gave other rows than the files"
         t.run("cohort floor", floor(some))
         if subsets:
             t.run("cohort cold", cohort_cold)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from store_samples import checkpoint, practice
 
+from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.records import Checkpoint, MetricActual, PracticeScores, Quarter
 from balancecoach.storage import store as store_module
+from balancecoach.storage.demo import install_demo
 from balancecoach.storage.index import INDEX_FILE
 from balancecoach.storage.store import PracticeStore, PracticeSummary
 
@@ -194,3 +196,69 @@ def test_a_broken_checkpoint_is_a_problem_in_the_list_every_time(store) -> None:
         assert "2025-Q4.toml:3" in problems[1] and "not valid TOML" in problems[1]
         assert row.last_quarter == "2025-Q3" and row.checkpoints == 2
         assert row.prev_quarter == "2025-Q1"  # the broken one in between is not used
+
+
+def _full_way(store: PracticeStore, slug: str) -> list[str]:
+    """The problems the practice's files give when read the full way, as when it is opened."""
+    found: list[str] = []
+    try:
+        store.load_practice(slug)
+    except DataError as exc:
+        found.append(str(exc))
+    except DataErrors as exc:
+        found += [str(e) for e in exc.errors]
+    found += [str(p) for p in store.load_checkpoints(slug)[1]]
+    return found
+
+
+BROKEN = {
+    "2024-Q1.toml": b"\xff\xfe not UTF-8",
+    "2024-Q2.toml": b'quarter = "2024-Q2"\ndate = 2024-06-20\n[scores\n',
+    "2024-Q3.toml": b'quarter = "2024-Q3"\ndate = 2024-09-20\n\n[scores]\npeople = "sixty"\n',
+    "2024-Q4.toml": b'quarter = "2024-Q4"\ndate = 1999-01-01\ncolour = 3\n[scores]\nlean = 500\n',
+    "2025-Q4.toml": b'quarter = "2025-Q3"\ndate = 2025-09-20\n',
+    "notes.toml": b'quarter = "2025-Q1"\ndate = 2025-03-20\n',
+    "deep.toml": b"x = " + b"[" * 2000 + b"]" * 2000 + b"\n",
+}
+
+
+def test_the_list_gives_the_same_problems_as_opening_the_practice(store) -> None:
+    folder = store.layout.checkpoints_dir("north-dental")
+    for name, data in BROKEN.items():
+        (folder / name).write_bytes(data)
+    (folder / "2026-Q1.toml").mkdir()
+    practice = store.layout.practice_file("north-dental")
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace("providers = 2", "providers = 0")
+    )
+    row = _row(store)
+    assert [str(p) for p in row.problems] == _full_way(store, "north-dental")
+    assert len(row.problems) >= len(BROKEN) + 2  # one file may have several problems
+    assert any("practice.toml:" in str(p) and "providers" in str(p) for p in row.problems)
+    assert any("is named 2025-Q4.toml" in str(p) for p in row.problems)
+    assert any("2026-Q1.toml: is a folder" in str(p) for p in row.problems)
+    # the three good checkpoints still make the row; the name falls back to the folder's
+    assert (row.checkpoints, row.last_quarter, row.prev_quarter) == (3, "2025-Q3", "2025-Q2")
+    assert row.name == "north-dental"
+    cached = _row(store)
+    assert [str(p) for p in cached.problems] == [str(p) for p in row.problems]
+
+
+def test_rows_match_the_checkpoints_as_the_practice_screen_loads_them(tmp_path: Path) -> None:
+    store = PracticeStore(tmp_path)
+    slug = install_demo(store)
+    checkpoints, _ = store.load_checkpoints(slug)
+    # end the story at the latest quarter with a metric in red
+    end = max(i for i, c in enumerate(checkpoints) if any(m.status == "red" for m in c.metric))
+    for later in checkpoints[end + 1 :]:
+        store.layout.checkpoint_file(slug, later.quarter).unlink()
+    (row,) = store.summaries()
+    checkpoints, problems = store.load_checkpoints(slug)
+    last, before = checkpoints[-1], checkpoints[-2]
+    assert row.red and last.quarter == checkpoints[end].quarter
+    assert problems == [] and row.problems == [] and row.checkpoints == len(checkpoints)
+    assert row.name == store.load_practice(slug).practice.name and row.demo
+    assert (row.last_quarter, row.prev_quarter) == (last.quarter, before.quarter)
+    assert row.agreement == last.scores.agreement and row.structure == last.scores.structure
+    assert row.prev_lean == before.scores.lean and row.prev_people == before.scores.people
+    assert row.red == [m.id for m in last.metric if m.status == "red"]

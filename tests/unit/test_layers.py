@@ -88,3 +88,50 @@ def test_practice_commands_do_not_import_textual(demo_data: Path, command: list[
     assert "balancecoach.storage.store" in imported
     loaded_ui = sorted(name for name in imported if name.split(".")[0] == "textual")
     assert not loaded_ui, f"{' '.join(command)} imported {loaded_ui[:5]}"
+
+
+#: Start the app on a data directory, wait for home to list its practices, and write the
+#: names of the modules loaded by then to a file.
+HOME_PROBE = """
+import sys
+from pathlib import Path
+
+from balancecoach.tui.app import make_app
+
+
+async def ready(pilot):
+    from textual.widgets import DataTable
+
+    for _ in range(1000):
+        await pilot.pause()
+        screen = pilot.app.screen
+        if type(screen).__name__ == "HomeScreen":
+            if screen.query_one("#practices", DataTable).row_count:
+                break
+    else:
+        raise SystemExit("home never listed a practice")
+    Path(sys.argv[2]).write_text("\\n".join(sorted(sys.modules)), encoding="utf-8")
+    pilot.app.exit()
+
+
+make_app(sys.argv[1]).run(headless=True, size=(80, 24), auto_pilot=ready)
+"""
+
+
+def test_home_screen_needs_no_models_charts_or_toml(tmp_path: Path) -> None:
+    """The first screen reads the practice list from its index: no model is built, no
+    chart library or TOML writer is loaded, and no TOML file is parsed."""
+    data = tmp_path / "data"
+    store = PracticeStore(data)
+    install_demo(store)
+    assert [row.slug for row in store.summaries()] == [DEMO_SLUG]  # writes the index
+    report = tmp_path / "modules.txt"
+    subprocess.run(
+        [sys.executable, "-c", HOME_PROBE, str(data), str(report)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    loaded = {name.split(".")[0] for name in report.read_text(encoding="utf-8").split()}
+    assert {"textual", "balancecoach"} <= loaded
+    assert not loaded & {"pydantic", "pydantic_core", "plotext", "tomlkit", "tomllib"}

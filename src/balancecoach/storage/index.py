@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import json
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.errors import DataError
@@ -141,7 +142,8 @@ class SummaryIndex:
     def _write(self, entries: dict[str, Any]) -> None:
         """Best effort: a cache that cannot be written costs speed, never data."""
         text = json.dumps({"version": INDEX_VERSION, "practices": entries}, ensure_ascii=False)
-        tmp = self.path.with_name(f"{INDEX_FILE}.{os.getpid()}.tmp")
+        # one temporary name per thread: the home list and the cohort view may both write
+        tmp = self.path.with_name(f"{INDEX_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)

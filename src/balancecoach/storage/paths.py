@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
@@ -48,6 +47,8 @@ def slugify(name: str) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     text = text[:MAX_SLUG].rstrip("-")
     if not text:
+        import hashlib
+
         digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         text = f"practice-{digest}"
     if text in _RESERVED:

@@ -12,10 +12,10 @@ file has changed on disk since, so no one's change is silently overwritten.
 
 from __future__ import annotations
 
-import hashlib
+# tomllib and hashlib are imported where they are used: the first screen lists the practices
+# from the index (index.py) and needs neither.
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,8 @@ def fingerprint(text: str | None) -> str | None:
     """What a file held, to tell later whether it changed (None: there was no file)."""
     if text is None:
         return None
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -187,6 +189,8 @@ def _quick_checkpoint(path: str) -> Checkpoint:
 
 def _quick(path: str) -> dict[str, Any] | None:
     """A file's TOML data; None when it cannot be read, is not UTF-8 or is not TOML."""
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             return tomllib.loads(fh.read().decode("utf-8-sig"))
@@ -611,6 +615,8 @@ def _drop_migrated_keys(text: str) -> str:
     """An old practice.toml's single [goal] table becomes the first [[goal]] entry where it
     stands, with its comments; if that cannot be done safely, the old table is dropped
     (keeping the comments of the rest of the file) and the goals are written afresh."""
+    import tomllib
+
     import tomlkit
 
     renamed = _GOAL_HEADER.sub(r"\1[[goal]]\2", text, count=1)

@@ -4,7 +4,6 @@ the file, the line where it can be found, and the field."""
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,6 +48,8 @@ def read_text(path: Path) -> str:
 
 
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
+    import tomllib  # on first use: a start that finds every row in the index parses no TOML
+
     try:
         return tomllib.loads(text)
     except RecursionError:
