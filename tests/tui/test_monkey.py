@@ -8,7 +8,9 @@ The walk is split into runs that start on different screens (home, a started ass
 the results, the goal, the revisit's stages, the workshop), each with a fixed seed, so
 pytest-xdist can spread them. Each prints its keys, keys a second and the screens it saw
 (`pytest -rP` or `-s` shows them); a failure names the seed, the screen and the last keys
-and says how to replay it. Environment:
+and says how to replay it. A seed walks the same way as long as the app answers each key
+in the same order; a crash that hangs on timing (a key arriving mid-redraw) may take a few
+replays to show again. Environment:
 
 - BALANCECOACH_MONKEY_SEED: the base seed (each run adds its own offset), to replay or
   vary the walks;
@@ -67,7 +69,7 @@ TOTAL_KEYS = int(os.environ.get(KEYS_ENV, "5000"))
 #: taken to have hung; generous, for a loaded machine.
 PRESS_TIMEOUT = 60.0
 #: Screens every run must see, whatever the seed (its first one included).
-MIN_SCREENS = 6
+MIN_SCREENS = 5
 TEST_NAME = "test_random_keys_never_crash_and_leave_files_that_load"
 
 NAVIGATION = (

@@ -35,6 +35,9 @@ class BalanceCoachApp(App[None]):
     ]
 
     def __init__(self, store: PracticeStore, clock: Clock = dt.date.today) -> None:
+        from balancecoach.tui.textual_guards import install_guards
+
+        install_guards()
         super().__init__()
         self.store = store
         self.clock = clock
@@ -68,20 +71,6 @@ class BalanceCoachApp(App[None]):
 
             path, anonymous = self.start_workshop
             open_workshop(self, path, anonymous=anonymous)
-
-    def action_command_palette(self) -> None:
-        from balancecoach.tui.palette import Palette
-
-        if self.use_command_palette and not Palette.is_open(self):
-            self.push_screen(Palette(id="--command-palette"))
-
-    def search_themes(self) -> None:
-        """The palette's "Theme" list, in the same safe palette."""
-        from textual.theme import ThemeProvider
-
-        from balancecoach.tui.palette import Palette
-
-        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_help(self) -> None:
         from balancecoach.tui.screens.help import HelpScreen

@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -74,14 +75,29 @@ its scoreboard with their targets and owners, and its communication plan.
         text = describe(practice, checkpoints, problems, content, self.app.clock())
         self.app.call_from_thread(self._show, practice.practice.name, text)
 
+    def _fields(self) -> tuple[Static, Static] | None:
+        """The name and summary, or None once the screen has been closed (Escape pressed
+        while the practice was still being read)."""
+        try:
+            return (
+                self.query_one("#practice-name", Static),
+                self.query_one("#practice-summary", Static),
+            )
+        except NoMatches:
+            return None
+
     def _show(self, name: str, text: str) -> None:
+        if (fields := self._fields()) is None:
+            return
         self.practice_name = self.display_name or name
-        self.query_one("#practice-name", Static).update(self.practice_name)
-        self.query_one("#practice-summary", Static).update(text)
+        fields[0].update(self.practice_name)
+        fields[1].update(text)
 
     def _problem(self, exc: Exception) -> None:
-        self.query_one("#practice-name", Static).update("This practice's file does not load")
-        self.query_one("#practice-summary", Static).update(
+        if (fields := self._fields()) is None:
+            return
+        fields[0].update("This practice's file does not load")
+        fields[1].update(
             f"{exc}\n\nFix it by hand (or run `balancecoach validate`), then open it again. "
             "Nothing was changed."
         )
