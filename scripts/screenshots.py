@@ -12,6 +12,10 @@ and writes it as `docs/screenshots/<name>.svg`. The data directory is the relati
 `balancecoach-data`, so the header reads the same on every machine: running the script
 twice writes byte-identical files.
 
+The workshop shots add four synthetic practices, labelled demo, written by
+`scripts/make_demo.py` from fixed seeds, and open `examples/workshop.toml` naming all five
+with a steady clock that only the script moves, so the countdown reads the same every time.
+
 A new screen for the README is one entry more in SHOTS: a name, its caption, the screen
 class it must reach, and the moves that reach it.
 """
@@ -21,7 +25,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
+import importlib.util
 import os
 import subprocess
 import sys
@@ -38,14 +44,17 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from balancecoach.core.content import Statement  # noqa: E402
-from balancecoach.core.records import Practice  # noqa: E402
+from balancecoach.core.records import Practice, Quarter  # noqa: E402
 from balancecoach.storage.catalogs import load_content  # noqa: E402
 from balancecoach.storage.demo import DEMO_SLUG, install_demo  # noqa: E402
 from balancecoach.storage.store import PracticeStore  # noqa: E402
+from balancecoach.storage.workshops import workshops_folder  # noqa: E402
 from balancecoach.tui import journey  # noqa: E402
 from balancecoach.tui import revisit as revisit_flow  # noqa: E402
 from balancecoach.tui.app import BalanceCoachApp, make_app  # noqa: E402
 from balancecoach.tui.flow import FirstVisit  # noqa: E402
+from balancecoach.tui.screens.workshop import PresenterScreen  # noqa: E402
+from balancecoach.tui.workshop import open_workshop  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (100, 30)
@@ -208,6 +217,66 @@ def demo_revisit(app: BalanceCoachApp, stage: str) -> revisit_flow.Revisit:
     return r
 
 
+#: The workshop's other practices: (make_demo.py cohort story, name). The stories are chosen
+#: to stand in four different quadrants, one pair of partners far apart.
+WORKSHOP_COHORT = (
+    (10, "Lakeside Smiles (demo)"),
+    (2, "Bayview Family Dentistry (demo)"),
+    (3, "Northgate Dental Care (demo)"),
+    (5, "Riverside Dental (demo)"),
+)
+WORKSHOP_EXAMPLE = ROOT / "examples" / "workshop.toml"
+#: (key, seconds on the workshop clock after it): the room ran two minutes over on the
+#: welcome, kept to the pulse's twenty and is seven and a half minutes into the third part.
+WORKSHOP_PACE = (("space", 12 * 60), ("n", 20 * 60), ("n", 7 * 60 + 30))
+
+
+def make_demo():  # -> the scripts/make_demo.py module, loaded once
+    if "make_demo" in sys.modules:
+        return sys.modules["make_demo"]
+    spec = importlib.util.spec_from_file_location("make_demo", ROOT / "scripts" / "make_demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def workshop_file(store: PracticeStore) -> Path:
+    """The other practices written into the data directory, and examples/workshop.toml
+    naming the demo and them, dated TODAY, in its workshops/ folder."""
+    import tomlkit
+
+    generator = make_demo()
+    last = Quarter.of(TODAY).previous()  # the demo's last checkpoint is of this quarter too
+    slugs = [DEMO_SLUG]
+    for index, name in WORKSHOP_COHORT:
+        story = dataclasses.replace(generator.cohort_story(index, 8, last), name=name)
+        slugs.append(generator.write(story, load_content(), store.root))
+    doc = tomlkit.parse(WORKSHOP_EXAMPLE.read_text(encoding="utf-8"))
+    doc["date"] = TODAY
+    practices = tomlkit.aot()
+    for slug in slugs:
+        entry = tomlkit.table()
+        entry["slug"] = slug
+        practices.append(entry)
+    doc["practice"] = practices
+    path = workshops_folder(store) / WORKSHOP_EXAMPLE.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    return path
+
+
+class WorkshopClock:
+    """The workshop's countdown clock (the app's `ticker`), moved only by the script."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 # --- moves ------------------------------------------------------------------------------
 
 
@@ -251,6 +320,31 @@ def revisit_at(stage: str, *keys: str) -> Reach:
         await settle(pilot)
         app = pilot.app
         await app.push_screen(revisit_flow.screen_for(demo_revisit(app, stage)))
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return reach
+
+
+def workshop_at(*keys: str, anonymous: bool = False) -> Reach:
+    """The presenter view of the workshop, WORKSHOP_PACE into the agenda, then `keys`."""
+
+    async def reach(pilot: Pilot) -> None:
+        await settle(pilot)
+        app = pilot.app
+        clock = WorkshopClock()
+        app.ticker = clock
+        open_workshop(app, workshop_file(app.store), anonymous=anonymous)
+        await settle(pilot)
+        presenter = app.screen
+        if not isinstance(presenter, PresenterScreen):
+            return  # the workshop did not open: take() names the screen reached instead
+        for key, seconds in WORKSHOP_PACE:
+            await pilot.press(key)
+            clock.now += seconds
+        presenter.show()  # redraw the countdown now, not at its next half-second tick
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
@@ -311,6 +405,24 @@ SHOTS: tuple[Shot, ...] = (
         "Quarterly revisit: the lean chart, this quarter included",
         "ProgressScreen",
         revisit_at("progress", "2"),
+    ),
+    Shot(
+        "workshop",
+        "Workshop: the presenter view, the third part under way",
+        "PresenterScreen",
+        workshop_at(),
+    ),
+    Shot(
+        "workshop-prompts",
+        "Workshop: a facilitator prompt for the practice in focus",
+        "PromptsScreen",
+        workshop_at("f"),
+    ),
+    Shot(
+        "workshop-cohort",
+        "Workshop: the cohort view, names hidden",
+        "CohortScreen",
+        workshop_at("c", anonymous=True),
     ),
 )
 

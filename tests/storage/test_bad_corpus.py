@@ -13,12 +13,15 @@ import contextlib
 import datetime as dt
 import io
 import shutil
+import sys
 import tomllib
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -30,6 +33,7 @@ from balancecoach.storage.csv_import import Rejection, read_csv_actuals
 from balancecoach.storage.drafts import DraftStore
 from balancecoach.storage.inputs import load_answers, load_goal_inputs
 from balancecoach.storage.store import PracticeStore, load_checkpoint_file, load_practice_file
+from balancecoach.storage.workshops import Participant, load_workshop, participants
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad"
 MANIFEST = CORPUS / "expected.toml"
@@ -340,6 +344,42 @@ def run_slug(case: Case, home: Home) -> None:
     command(home, "command", None, "import", text, str(home.good_csv), "--quarter", GOOD_QUARTER)
 
 
+def run_workshop(case: Case, home: Home) -> None:
+    """A workshop file beside the data directory: it names the good practice by slug, or by
+    path from where it is (../data/practices/smile-dental). Where the presenter view would
+    open, the command exports into a folder outside the case's tree instead."""
+    path = place(home, case, home.inputs)
+    found: list[Participant] = []
+
+    def load() -> None:  # what the command and the app's workshop screen both do
+        got, problems = participants(load_workshop(path), path, home.store)
+        found.extend(got)
+        _raise(problems)
+
+    library(home, "load_workshop + participants", "load", path, load)
+    if found:
+        out = home.root.parent / "export"
+        command(home, "command", path, "workshop", str(path), "--export", str(out))
+        assert (out / "cohort.md").is_file(), "the export wrote no cohort summary"
+    else:
+        # no practice to show: the command refuses before any view opens
+        with _no_presenter_view():
+            command(home, "command", path, "workshop", str(path), "--anonymise")
+
+
+@contextlib.contextmanager
+def _no_presenter_view() -> Iterator[None]:
+    """Fail, instead of starting the interface, if the workshop command opens it."""
+
+    def make_app(*_args: Any, **_kw: Any) -> None:
+        raise AssertionError("the workshop's presenter view would have opened")
+
+    stub = types.ModuleType("balancecoach.tui.app")
+    stub.make_app = make_app
+    with mock.patch.dict(sys.modules, {"balancecoach.tui.app": stub}):
+        yield
+
+
 def _raise(problems: list[DataError]) -> None:
     if problems:
         raise DataErrors(list(problems))
@@ -352,6 +392,7 @@ LOADERS: dict[str, Callable[[Case, Home], None]] = {
     "goal": run_goal,
     "csv": run_csv,
     "slug": run_slug,
+    "workshop": run_workshop,
 }
 
 
@@ -476,7 +517,7 @@ def test_every_kind_has_a_loader_and_every_entry_is_well_formed() -> None:
 def test_the_corpus_is_big_enough_and_covers_each_kind() -> None:
     data = manifest()
     assert sum(len(entries) for entries in data.values()) >= 40
-    for kind in ("practice", "checkpoint", "answers", "goal", "csv", "slug"):
+    for kind in ("practice", "checkpoint", "answers", "goal", "csv", "slug", "workshop"):
         assert len(data.get(kind, {})) >= 5, kind
 
 

@@ -1,14 +1,16 @@
-"""The keys footer shows what Textual's Footer shows, and rebuilds itself only when that
-changes: a focus change that leaves the keys alone keeps the same key widgets."""
+"""The key bar shows the keys Textual's Footer would show, clicking one presses it, and it
+draws again only when what it shows changes; the title bar follows the screen's sub-title."""
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Button, Footer
 from textual.widgets._footer import FooterKey
 
-from balancecoach.tui.widgets.footer import KeysFooter
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 
 class KeysApp(App[None]):
@@ -18,13 +20,15 @@ class KeysApp(App[None]):
         Binding("x", "hidden", "Hidden", show=False),
     ]
 
-    def __init__(self, footer: type[Footer]) -> None:
+    def __init__(self, footer: type[Footer] | type[KeyBar] = KeyBar) -> None:
         super().__init__()
         self.footer = footer
         #: What check_action answers for "demo": True shown, None shown dimmed, False hidden.
         self.demo: bool | None = True
+        self.pressed: list[str] = []
 
     def compose(self) -> ComposeResult:
+        yield TitleBar()
         yield Button("one", id="one")
         yield Button("two", id="two")
         yield self.footer()
@@ -32,52 +36,131 @@ class KeysApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.demo if action == "demo" else True
 
+    def action_new(self) -> None:
+        self.pressed.append("new")
 
-def shown(app: App) -> list[tuple[str, str, bool]]:
+    def action_demo(self) -> None:
+        self.pressed.append("demo")
+
+
+def textual_keys(app: App) -> list[tuple[str, str, bool]]:
     return [
-        (key.key, key.description, key.has_class("-disabled"))
+        (key.key, key.description, not key.has_class("-disabled"))
         for key in app.query_one(Footer).query(FooterKey)
     ]
 
 
-async def test_shows_the_same_keys_as_textuals_footer() -> None:
-    seen = []
-    for footer in (Footer, KeysFooter):
-        app = KeysApp(footer)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            seen.append(shown(app))
-    assert seen[0] == seen[1]
-    assert [key for key, _, _ in seen[1]][:2] == ["n", "d"]
-    assert "x" not in [key for key, _, _ in seen[1]]
+def bar_keys(app: App) -> list[tuple[str, str, bool]]:
+    bar = app.query_one(KeyBar)
+    shown = [(k.key, k.description, k.enabled) for k in bar.keys]
+    if bar.palette_key is not None:
+        k = bar.palette_key
+        shown.append((k.key, k.description, k.enabled))
+    return shown
 
 
-async def test_a_focus_change_that_keeps_the_keys_keeps_the_widgets() -> None:
-    app = KeysApp(KeysFooter)
+async def test_shows_the_keys_textuals_footer_shows() -> None:
+    for demo in (True, None, False):
+        seen = []
+        for footer, read in ((Footer, textual_keys), (KeyBar, bar_keys)):
+            app = KeysApp(footer)
+            app.demo = demo
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                seen.append(read(app))
+        assert seen[0] == seen[1], f"demo={demo}"
+        keys = [key for key, _, _ in seen[1]]
+        assert "x" not in keys
+        assert ("d" in keys) == (demo is not False)
+
+
+async def test_draws_the_keys_and_dims_a_disabled_one() -> None:
+    app = KeysApp()
+    app.demo = None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        before = list(app.query_one(Footer).query(FooterKey))
-        assert before
-        for target in ("#two", "#one", "#two"):
-            app.query_one(target).focus()
-            await pilot.pause()
-        assert list(app.query_one(Footer).query(FooterKey)) == before
+        line = app.query_one(KeyBar).render()
+        assert line.plain.startswith(" n New practice  d Demo ")
+        assert line.plain.rstrip().endswith("^p palette")
+        assert len(line.plain) == 80
+        demo_at = line.plain.index(" d Demo")
+        assert any("dim" in str(span.style) for span in line.spans if span.start >= demo_at)
 
 
-async def test_a_change_of_what_is_shown_rebuilds_it() -> None:
-    app = KeysApp(KeysFooter)
+async def test_clicking_a_key_presses_it_and_a_disabled_key_does_nothing() -> None:
+    app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert ("d", "Demo", False) in shown(app)
-        app.demo = None  # still shown, but dimmed
+        bar = app.query_one(KeyBar)
+        x = bar.render().plain.index("New practice")
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert app.pressed == ["new"]
+        app.demo = None
         app.refresh_bindings()
         await pilot.pause()
-        assert ("d", "Demo", True) in shown(app)
-        app.demo = False  # hidden
+        x = bar.render().plain.index("Demo")
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert app.pressed == ["new"]
+
+
+async def test_keys_that_do_not_fit_are_left_out_whole() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        line = app.query_one(KeyBar).render().plain
+        assert len(line) == 30
+        # " n New practice " fits beside the palette's key; " d Demo " would not, and no
+        # part of it is drawn
+        assert line.startswith(" n New practice ")
+        assert line[len(" n New practice ") :].strip() == "^p palette"
+
+
+async def test_a_focus_change_that_keeps_the_keys_does_not_draw_again() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        drawn = []
+        original = bar.refresh
+
+        def counting_refresh(*args, **kwargs):
+            drawn.append(1)
+            return original(*args, **kwargs)
+
+        bar.refresh = counting_refresh  # type: ignore[method-assign]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "two"
+        assert drawn == []
+        app.demo = False  # the keys change: it draws again
         app.refresh_bindings()
         await pilot.pause()
-        assert "d" not in [key for key, _, _ in shown(app)]
-        app.demo = True
-        app.refresh_bindings()
+        assert drawn
+        assert "d" not in [k.key for k in bar.keys]
+
+
+class Titled(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Smile Dental · results"
+
+
+async def test_title_bar_follows_the_app_and_the_screen() -> None:
+    app = KeysApp()
+    app.title = "balancecoach"
+    app.sub_title = "/data"
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert ("d", "Demo", False) in shown(app)
+        assert str(app.query_one(TitleBar).render()) == "balancecoach — /data"
+        app.sub_title = "/elsewhere"
+        await pilot.pause()
+        assert str(app.query_one(TitleBar).render()) == "balancecoach — /elsewhere"
+        await app.push_screen(Titled())
+        await pilot.pause()
+        title = app.screen.query_one(TitleBar)
+        assert str(title.render()) == "balancecoach — Smile Dental · results"

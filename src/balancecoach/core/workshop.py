@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from balancecoach.core.content import Content
 from balancecoach.core.errors import FieldProblem
@@ -52,9 +60,22 @@ class WorkshopPractice(_Strict):
     slug: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
     path: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: object) -> object:
+        # said before any other problem: `name = "Smile Dental"` is a practice not named at all
+        if isinstance(data, dict) and data.get("slug") is None and data.get("path") is None:
+            others = ", ".join(sorted(str(k) for k in data))
+            raise ValueError(
+                "give slug (the practice's folder name in the data directory, as "
+                "`balancecoach practices` lists it) or path (its folder, relative to this file)"
+                + (f", not {others}" if others else "")
+            )
+        return data
+
     @model_validator(mode="after")
     def _one(self) -> WorkshopPractice:
-        if (self.slug is None) == (self.path is None):
+        if self.slug is not None and self.path is not None:
             raise ValueError("give slug (a practice in the data directory) or path, not both")
         if self.slug is not None and (
             "/" in self.slug or "\\" in self.slug or self.slug.startswith(".") or "\0" in self.slug
@@ -75,7 +96,7 @@ class Segment(_Strict):
     """One part of the agenda: a title, a timebox and the flow it opens."""
 
     title: Title
-    minutes: Annotated[float, Field(gt=0, le=480)]
+    minutes: Annotated[float, Field(gt=0, le=480, allow_inf_nan=False)]
     flow: Flow = "none"
     #: What the coach wants to say or ask; shown under the segment.
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
@@ -88,6 +109,17 @@ class Workshop(_Strict):
     date: dt.date | None = None
     practice: list[WorkshopPractice] = Field(min_length=1, max_length=1000)
     segment: list[Segment] = Field(min_length=1, max_length=100)
+
+    @field_validator("practice", "segment", mode="before")
+    @classmethod
+    def _blocks(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, dict):  # [practice] written for [[practice]]
+            name = info.field_name
+            raise ValueError(
+                f"write each {name} as a [[{name}]] block, with double brackets "
+                f"(a single [{name}] is one table, not a list)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _distinct(self) -> Workshop:

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from balancecoach.core.content import RATING_WORDS, Statement
 from balancecoach.tui.flow import ROLE_TITLES, ROLES, FirstVisit
 from balancecoach.tui.journey import advance, autosave, screen_for
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 #: Short names for the progress strip (the full names are in the question bank).
 SHORT = {
@@ -88,7 +90,7 @@ The second person never sees the first person's answers until you both finish.
         return list(self.app.content.questions.statement)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="assessment"):
             yield Static("", id="who")
             yield Static("", id="strip")
@@ -100,7 +102,7 @@ The second person never sees the first person's answers until you both finish.
                 id="choices",
             )
             yield Static("", id="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.title_line()
@@ -218,7 +220,7 @@ scores use what was answered). **Escape** returns to the statements.
         self._given = statements
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="review"):
             yield Static("", id="review-title")
             yield DataTable(id="review-table", cursor_type="row")
@@ -226,7 +228,7 @@ scores use what was answered). **Escape** returns to the statements.
             yield Static(
                 "Enter: change the highlighted answer · f: finish my part", id="review-hint"
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         mine = self.visit.answers[self.visit.role]
@@ -291,7 +293,7 @@ Press **Enter** when the office manager is at the keyboard.
 
     def compose(self) -> ComposeResult:
         first, second = ROLE_TITLES[ROLES[0]], ROLE_TITLES[ROLES[1]]
-        yield Header()
+        yield TitleBar()
         with Center(id="handover"):
             yield Static(
                 f"[b]Thank you. The {first.lower()}'s part is done.[/b]\n\n"
@@ -300,7 +302,7 @@ Press **Enter** when the office manager is at the keyboard.
                 f"{second}: press [b]Enter[/b] to begin.",
                 id="handover-text",
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · hand-over"

@@ -18,12 +18,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import count, money, percent
 from balancecoach.tui import journey
 from balancecoach.tui.flow import FirstVisit
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -392,7 +394,7 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
         self._last_box: Input | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="goal-headline")
         with VerticalScroll(id="goal-body", can_focus=False):
             with VerticalScroll(id="goal-form", can_focus=False):
@@ -419,7 +421,7 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
                 yield Static("", id="goal-lines")
                 yield Static("Realism check", classes="section", id="goal-checks-title")
                 yield Static("", id="goal-checks")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · {self.PART}"

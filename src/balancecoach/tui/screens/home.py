@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from balancecoach.core.format import signed
-from balancecoach.tui.widgets.footer import KeysFooter
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 
 class HomeScreen(Screen[None]):
@@ -40,13 +41,13 @@ to +100 production-leaning).
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="home-body"):
             yield Static("Practices", classes="title")
             yield DataTable(id="practices", cursor_type="row", zebra_stripes=True)
             yield Static("Loading practices…", id="home-status")
             yield Static("", id="drafts")
-        yield KeysFooter()
+        yield KeyBar()
 
     COLUMNS = (
         ("Practice", "name"),
@@ -65,9 +66,9 @@ to +100 production-leaning).
     def refresh_practices(self) -> None:
         """Read every practice off the event loop; the list fills in when it is done."""
         store = self.app.store
-        from balancecoach.storage.demo import install_demo
-
         if not store.slugs():
+            from balancecoach.storage.demo import install_demo
+
             install_demo(store)  # first run: something real to look at
         rows = store.summaries()
         drafts = self.app.drafts.list()

@@ -14,13 +14,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from balancecoach.core.format import format_value, signed
 from balancecoach.tui import journey
 from balancecoach.tui.flow import FirstVisit, score_visit
 from balancecoach.tui.screens.goal import parse_money, read_goal_fields
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.assessment import AssessmentResult
@@ -411,7 +413,7 @@ people, on example figures, e.g. "70% = 35 of 50 patients moved forward with car
     # --- building ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="metrics-lean")
         with Horizontal(id="metrics-body"):
             yield ChoiceList(id="metric-list")
@@ -446,7 +448,7 @@ people, on example figures, e.g. "70% = 35 of 50 patients moved forward with car
                 self.CONTINUE_LABEL, id="metrics-continue", variant="primary", compact=True
             )
             yield Button("Back", id="metrics-back-button", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · {self.PART}"

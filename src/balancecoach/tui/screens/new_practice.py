@@ -10,9 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import Function, Integer, Number, ValidationResult
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from balancecoach.core.errors import DataError
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 
 def _name_ok(value: str) -> bool:
@@ -67,7 +69,7 @@ Only the practice's own totals are ever asked for: no patient details.
     }
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static("A new practice", classes="title")
             for key, (label, placeholder, validators, optional) in self.FIELDS.items():
@@ -89,7 +91,7 @@ Only the practice's own totals are ever asked for: no patient details.
             with Horizontal(id="form-buttons"):
                 yield Button("Create and start the first visit", id="create", variant="primary")
                 yield Button("Back", id="back")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#field-name", Input).focus()

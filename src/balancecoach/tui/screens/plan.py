@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
+from textual.widgets import Button, Label, OptionList, Select, Static
 
 from balancecoach.tui import journey
 from balancecoach.tui.flow import FirstVisit
@@ -23,6 +23,8 @@ from balancecoach.tui.screens.metrics import (
     practice_lean,
     visit_result,
 )
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.content import Content, PracticeDefinition
@@ -126,7 +128,7 @@ them to fit). Every quarterly checkpoint asks whether each was kept.
         self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="plan-lean")
         with Horizontal(id="plan-body"):
             yield ChoiceList(id="plan-list")
@@ -152,7 +154,7 @@ them to fit). Every quarterly checkpoint asks whether each was kept.
             yield Static("", id="plan-status")
             yield Button("Save the visit", id="plan-continue", variant="primary", compact=True)
             yield Button("Back", id="plan-back-button", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · the communication plan"

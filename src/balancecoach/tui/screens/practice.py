@@ -11,9 +11,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 
 class PracticeScreen(Screen[None]):
@@ -53,11 +55,11 @@ its scoreboard with their targets and owners, and its communication plan.
         self.display_name = display_name
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="practice-body"):
             yield Static("Loading…", id="practice-name", classes="title")
             yield Static("", id="practice-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
 
 from balancecoach.core.assessment import AssessmentResult
 from balancecoach.core.content import RATING_WORDS
@@ -26,7 +26,9 @@ from balancecoach.core.scoring import LEAN_GAP, PoleScores, RecommendationResult
 from balancecoach.tui.flow import ROLE_TITLES, ROLES, FirstVisit, score_visit
 from balancecoach.tui.journey import advance
 from balancecoach.tui.screens.assessment import SHORT
+from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.quadrant import LeanRow, LeanStrips, QuadrantChart, QuadrantPoint
+from balancecoach.tui.widgets.title import TitleBar
 
 #: The marker and chart style of each respondent; the practice average is drawn as ◆.
 MARKERS = {"doctor": ("D", "first"), "manager": ("M", "second")}
@@ -138,7 +140,7 @@ that pulled it that way.
             self.result, self.dropped = score_visit(self.app.content, self.visit)
         except DataError as exc:
             self.problem = f"These answers could not be scored: {exc}"
-        yield Header()
+        yield TitleBar()
         with TabbedContent(id="results-tabs", initial="overview"):
             with (
                 TabPane("1 Where you stand", id="overview"),
@@ -166,7 +168,7 @@ that pulled it that way.
                 id="results-hint",
             )
             yield Button("Continue ▸", id="continue", variant="primary", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · results"
@@ -609,7 +611,7 @@ say so. **↑ ↓ PgUp PgDn** scroll; **Escape** closes.
                         )
                     yield Static(grid, classes="answers-list")
             yield Static("Escape closes", id="answers-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#answers-scroll").focus()

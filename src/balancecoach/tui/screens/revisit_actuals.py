@@ -13,13 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import format_value, money
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import Revisit, metric_reading, read_figure
 from balancecoach.tui.screens.plan import OWNER_WORDS
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.records import MetricChoice
@@ -86,7 +88,7 @@ The layouts are described by `balancecoach import --help`.
         context = flow.ensure_context(self.app, self.revisit)
         previous = context.previous(self.revisit.quarter)
         last = {m.id: m for m in previous.metric} if previous else {}
-        yield Header()
+        yield TitleBar()
         yield Static("", id="actuals-intro")
         with Horizontal(id="csv-row"):
             yield Label("CSV file", id="csv-label")
@@ -135,7 +137,7 @@ The layouts are described by `balancecoach import --help`.
                     )
             yield Static("", id="financials-result", classes="metric-result")
         yield Static("", id="actuals-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)

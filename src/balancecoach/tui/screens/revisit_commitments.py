@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from balancecoach.core.errors import DataError
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import MAX_COMMITMENTS, MIN_COMMITMENTS, Revisit, parse_due
 from balancecoach.tui.screens.metrics import OWNERS
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.content import Content
@@ -113,7 +115,7 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
         self._generation = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="commitments-intro")
         with Horizontal(id="commitments-head"):
             yield Label("#", classes="commit-n")
@@ -123,7 +125,7 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
         yield VerticalScroll(id="commitments-rows")
         yield Static("", id="commitments-adjusted")
         yield Static("", id="commitments-status")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)

@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import Revisit
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.content import Content
@@ -161,7 +163,7 @@ should be about.
         self._drawn_for: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with TabbedContent(id="progress-tabs"):
             for tab_id, title in TABS:
                 with (
@@ -170,7 +172,7 @@ should be about.
                 ):
                     kind = "progress-summary" if tab_id == "summary" else "progress-chart"
                     yield Static("Drawing…", id=f"show-{tab_id}", classes=kind)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)

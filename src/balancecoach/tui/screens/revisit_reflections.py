@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.flow import ROLE_TITLES, ROLES
 from balancecoach.tui.revisit import Revisit
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 QUESTIONS = (("working", "What is working well"), ("improve", "What could be improved"))
 
@@ -51,7 +53,7 @@ through.
         self.revisit = revisit
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(
             "Each of you, a sentence or two: what is working well, and what could be "
             "improved. Tab moves between the boxes.",
@@ -70,7 +72,7 @@ through.
                             compact=True,
                             highlight_cursor_line=False,
                         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)

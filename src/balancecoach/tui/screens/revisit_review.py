@@ -14,12 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import ADHERENCE_MARKS, COMMITMENT_MARKS, Revisit
 from balancecoach.tui.screens.plan import CADENCE_WORDS, OWNER_WORDS
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 MARK_STYLE = {
     "done": "bold green",
@@ -102,7 +104,7 @@ and is it still the right promise?
         self.revisit = revisit
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="review-intro")
         yield OptionList(id="review-marks")
         with Horizontal(id="review-note-row"):
@@ -113,7 +115,7 @@ and is it still the right promise?
                 compact=True,
             )
         yield Static("", id="review-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)

@@ -17,13 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.revisit import Revisit
 from balancecoach.tui.screens.plan import OWNER_WORDS
 from balancecoach.tui.screens.saved import what_to_do
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red"}
 
@@ -106,11 +108,11 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self.saved: SavedCheckpoint | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="revisit-saved-body"):
             yield Static("Saving the checkpoint…", id="revisit-saved-title")
             yield Static("", id="revisit-saved-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.revisit.practice_name} · {self.revisit.quarter} checkpoint"

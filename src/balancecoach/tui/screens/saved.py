@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import money
@@ -24,6 +24,8 @@ from balancecoach.tui.flow import ROLES, FirstVisit
 from balancecoach.tui.screens.goal import read_goal_fields
 from balancecoach.tui.screens.metrics import position_text, visit_result
 from balancecoach.tui.screens.plan import CADENCE_WORDS, OWNER_WORDS
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.assessment import AssessmentResult
@@ -199,11 +201,11 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self.error: Exception | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="saved-body"):
             yield Static("Saving the visit…", id="saved-title")
             yield Static("", id="saved-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.visit.practice_name} · saved"

@@ -13,9 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from balancecoach.core.format import signed
+from balancecoach.tui.widgets.footer import KeyBar
+from balancecoach.tui.widgets.title import TitleBar
 from balancecoach.tui.workshop import WorkshopSession, open_flow
 
 
@@ -59,7 +61,7 @@ so switching between them loses nothing.
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="ws-top"):
             yield Static("", id="ws-agenda")
             with Vertical(id="ws-now"):
@@ -68,7 +70,7 @@ so switching between them loses nothing.
                 yield Static("", id="ws-next")
         yield Static("", id="ws-focus")
         yield DataTable(id="ws-practices", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.workshop.title} · workshop"

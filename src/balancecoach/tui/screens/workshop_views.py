@@ -13,12 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TextArea
+from textual.widgets import DataTable, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import signed
+from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.quadrant import QuadrantChart, QuadrantPoint
+from balancecoach.tui.widgets.title import TitleBar
 
 if TYPE_CHECKING:
     from balancecoach.core.records import Checkpoint
@@ -79,12 +81,12 @@ the doctor and manager agree, and the metrics in red.
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="cohort-note")
         with Horizontal(id="cohort-body"):
             yield QuadrantChart([], id="cohort-chart")
             yield DataTable(id="cohort-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.workshop.title} · cohort"
@@ -169,11 +171,11 @@ only partly done or not done.
         self.at = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="prompts-head")
         with VerticalScroll(id="prompts-body"):
             yield Static("Reading the practice's checkpoints…", id="prompts-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.workshop.title} · prompts"
@@ -317,10 +319,10 @@ with comments) or open any file with `balancecoach workshop FILE`.
     NEW = "\0new"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield OptionList(id="picker-list")
         yield Static("", id="picker-note")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from balancecoach.storage.workshops import list_workshops, workshops_folder
