@@ -179,3 +179,88 @@ def test_drafts_live_in_the_data_directory_of_a_store(tmp_path: Path) -> None:
     path = drafts.save("goal", "smile-dental", {"profit": 50000})
     assert path.parent == tmp_path / "drafts"
     assert drafts.load("goal", "smile-dental") == {"profit": 50000}
+
+
+# --- saving in the background ------------------------------------------------------------------
+
+
+class Gate:
+    """Holds the background writer inside its first write until opened, so a test can line
+    up saves behind it."""
+
+    def __init__(self, drafts: DraftStore) -> None:
+        import threading
+
+        self.entered = threading.Event()
+        self.open = threading.Event()
+        self.written: list[dict] = []
+        write = drafts._write
+
+        def gated(path, kind, slug, saved_at, data):
+            self.entered.set()
+            assert self.open.wait(10), "the gate was never opened"
+            self.written.append(data)
+            write(path, kind, slug, saved_at, data)
+
+        drafts._write = gated  # type: ignore[method-assign]
+
+
+def test_save_soon_writes_in_the_background_and_load_waits_for_it(drafts: DraftStore) -> None:
+    gate = Gate(drafts)
+    answers = {"s1": 4}
+    drafts.save_soon("assessment", "smile-dental", {"answers": answers})
+    assert gate.entered.wait(10)
+    answers["s2"] = 5  # a change after the call is not in the draft: it was copied
+    assert not drafts.flush(timeout=0.05), "the write is held at the gate"
+    gate.open.set()
+    assert drafts.load("assessment", "smile-dental") == {"answers": {"s1": 4}}
+
+
+def test_saves_waiting_behind_a_write_keep_only_the_latest(drafts: DraftStore) -> None:
+    gate = Gate(drafts)
+    drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": 1}})
+    assert gate.entered.wait(10)
+    for n in range(2, 6):
+        drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": n}})
+    drafts.save_soon("goal", "smile-dental", {"fields": {"payroll": "1"}})
+    gate.open.set()
+    assert drafts.flush(timeout=10)
+    # The first write, then only the newest of the four waiting, then the goal draft.
+    assert gate.written == [
+        {"answers": {"s1": 1}},
+        {"answers": {"s1": 5}},
+        {"fields": {"payroll": "1"}},
+    ]
+    assert drafts.load("assessment", "smile-dental") == {"answers": {"s1": 5}}
+
+
+def test_discard_after_save_soon_leaves_no_draft_behind(drafts: DraftStore) -> None:
+    gate = Gate(drafts)
+    drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": 1}})
+    assert gate.entered.wait(10)
+    drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": 2}})
+    gate.open.set()
+    assert drafts.discard("assessment", "smile-dental") is True
+    assert drafts.flush(timeout=10)
+    assert drafts.load("assessment", "smile-dental") is None
+    assert drafts.list() == []
+
+
+def test_a_background_write_that_fails_is_reported(drafts: DraftStore, tmp_path: Path) -> None:
+    reported: list[Exception] = []
+    # The drafts folder cannot be made: a file is in its place.
+    (tmp_path / "drafts").write_text("not a folder", encoding="utf-8")
+    drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": 1}}, reported.append)
+    assert drafts.flush(timeout=10)
+    assert len(reported) == 1 and isinstance(reported[0], DataError)
+    assert "could not be saved" in str(reported[0])
+    # Without someone to tell, the next flush raises it.
+    drafts.save_soon("assessment", "smile-dental", {"answers": {"s1": 1}})
+    with pytest.raises(DataError, match="could not be saved"):
+        drafts.flush(timeout=10)
+    assert drafts.flush(timeout=10), "a failure is raised once"
+
+
+def test_a_value_toml_cannot_hold_is_refused_at_once(drafts: DraftStore) -> None:
+    with pytest.raises(DataError, match="cannot be saved"):
+        drafts.save("assessment", "smile-dental", {"answers": {"s1": object()}})

@@ -159,7 +159,8 @@ def answer_then_kill(data: Path, cwd: Path, given: dict[str, int]) -> Path:
         at = app.mark()
         app.send("a")  # start the first visit
         app.wait_for_text(f"statement 1 of {len(STATEMENTS)}", since=at)
-        assert draft_answers(draft) == ({}, 0), "a new visit saves its draft at once"
+        # a new visit saves its draft at once (written in the background: it lands soon)
+        wait_until(lambda: draft_answers(draft) == ({}, 0), "the new visit's draft")
 
         items = list(given.items())
         for n, (_, rating) in enumerate(items, start=1):

@@ -3,13 +3,22 @@ typed, a checkpoint in progress. Each draft is `<data dir>/drafts/<kind>-<slug>.
 written atomically after every change so that quitting (or a crash) loses nothing, and
 removed only when the work is finished or the person discards it.
 
+The app saves with `save_soon`: the data is copied at once and written by one background
+thread, so a key press never waits for the disk. Writes happen in the order they were
+asked for (only the latest of each draft, when several are waiting), and everything that
+reads or removes drafts, and the end of the program, waits for the writes asked for first.
+
 A draft that cannot be read is reported and left where it is, never deleted silently.
 """
 
 from __future__ import annotations
 
+import atexit
+import copy
 import datetime as dt
 import re
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +59,7 @@ class DraftStore:
     def __init__(self, where: Any, clock: Callable[[], dt.datetime] = _now) -> None:
         self.layout: Layout = getattr(where, "layout", where)
         self.clock = clock
+        self._writer = _Writer()
 
     @property
     def folder(self) -> Path:
@@ -73,16 +83,47 @@ class DraftStore:
         return self.folder / f"{kind}-{slug}.toml"
 
     def save(self, kind: str, slug: str, data: Mapping[str, Any]) -> Path:
-        """Keep `data` (TOML-ready values; None values are left out) as the latest draft."""
+        """Keep `data` (TOML-ready values; None values are left out) as the latest draft,
+        now: it is on disk when this returns."""
+        path = self.path(kind, slug)
+        self._writer.flush()  # an earlier save_soon must not land after this one
+        self._write(path, kind, slug, self.clock(), dict(data))
+        return path
+
+    def save_soon(
+        self,
+        kind: str,
+        slug: str,
+        data: Mapping[str, Any],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> Path:
+        """Keep `data` as the latest draft, written by the background writer: this returns
+        at once. `data` is copied before returning, so it may change afterwards. A failed
+        write goes to `on_error` (from the writer's thread) or, without one, is raised by
+        the next `flush`."""
+        path = self.path(kind, slug)
+        saved_at, snapshot = self.clock(), copy.deepcopy(dict(data))
+        self._writer.submit(
+            path, lambda: self._write(path, kind, slug, saved_at, snapshot), on_error
+        )
+        return path
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every write asked of `save_soon` is on disk; False if `timeout`
+        seconds passed first. A write that failed with no `on_error` is raised here."""
+        return self._writer.flush(timeout)
+
+    def _write(
+        self, path: Path, kind: str, slug: str, saved_at: dt.datetime, data: dict[str, Any]
+    ) -> None:
         from balancecoach.storage.toml_write import atomic_write_text, render
 
-        path = self.path(kind, slug)
         envelope = {
             "schema_version": DRAFT_SCHEMA,
             "kind": kind,
             "practice": slug,
-            "saved_at": self.clock(),
-            "data": dict(data),
+            "saved_at": saved_at,
+            "data": data,
         }
         try:
             text = render(envelope, None, _header(kind))
@@ -91,18 +132,19 @@ class DraftStore:
                 f"cannot be saved: {exc}", source=path, hint="keep drafts to plain values"
             ) from None
         atomic_write_text(path, text)
-        return path
 
     def load(self, kind: str, slug: str) -> dict[str, Any] | None:
         """The draft's data, or None when there is none. A damaged draft is a DataError
         and stays on disk."""
         path = self.path(kind, slug)
+        self._writer.flush()
         if not path.exists():
             return None
         return _read(path, kind, slug)[1]
 
     def list(self) -> list[DraftInfo]:
         """Every draft, newest first; a damaged one is listed with its problem."""
+        self._writer.flush()
         if not self.folder.is_dir():
             return []
         found: list[DraftInfo] = []
@@ -123,11 +165,85 @@ class DraftStore:
 
     def discard(self, kind: str, slug: str) -> bool:
         """Remove a draft (the work was finished or given up); False if there was none."""
+        self._writer.flush()  # a write still waiting would bring it back
         try:
             self.path(kind, slug).unlink()
         except FileNotFoundError:
             return False
         return True
+
+
+class _Writer:
+    """One daemon thread that runs write jobs in the order they were submitted. A job for a
+    file that already has one waiting replaces it (only the latest content matters). The
+    thread starts with the first job, and the program waits for it on the way out."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._waiting: dict[Path, tuple[Callable[[], None], Callable[[Exception], None] | None]]
+        self._waiting = {}
+        self._busy = False
+        self._failed: list[Exception] = []
+        self._thread: threading.Thread | None = None
+
+    def submit(
+        self,
+        path: Path,
+        job: Callable[[], None],
+        on_error: Callable[[Exception], None] | None,
+    ) -> None:
+        with self._cond:
+            self._waiting.pop(path, None)  # the newer content goes in the queue's last place
+            self._waiting[path] = (job, on_error)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="balancecoach-drafts", daemon=True
+                )
+                self._thread.start()
+                atexit.register(self._flush_at_exit)
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._waiting:
+                    self._cond.wait()
+                path = next(iter(self._waiting))
+                job, on_error = self._waiting.pop(path)
+                self._busy = True
+            try:
+                job()
+            except Exception as exc:  # reported to whoever asked, never lost
+                if on_error is not None:
+                    try:
+                        on_error(exc)
+                    except Exception:  # a report that cannot be made is kept instead
+                        with self._cond:
+                            self._failed.append(exc)
+                else:
+                    with self._cond:
+                        self._failed.append(exc)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _flush_at_exit(self) -> None:
+        """The program is ending: finish the writes, and say (without a traceback) if one
+        failed and nobody was told."""
+        try:
+            if not self.flush(timeout=30):
+                print("balancecoach: a draft was still being saved at exit", file=sys.stderr)
+        except Exception as exc:
+            print(f"balancecoach: a draft could not be saved: {exc}", file=sys.stderr)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        with self._cond:
+            done = self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
+            failed, self._failed = self._failed, []
+        if failed:
+            raise failed[0]
+        return done
 
 
 def _header(kind: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -71,6 +72,15 @@ class BalanceCoachApp(App[None]):
 
             path, anonymous = self.start_workshop
             open_workshop(self, path, anonymous=anonymous)
+
+    def on_unmount(self) -> None:
+        """Drafts are written in the background: the last of them lands before the app ends."""
+        drafts = self.__dict__.get("drafts")
+        if drafts is not None:
+            try:
+                drafts.flush(timeout=30)
+            except Exception as exc:  # nobody left to tell on screen
+                print(f"balancecoach: a draft could not be saved: {exc}", file=sys.stderr)
 
     def action_help(self) -> None:
         from balancecoach.tui.screens.help import HelpScreen

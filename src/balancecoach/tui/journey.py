@@ -19,11 +19,20 @@ ORDER: tuple[Stage, ...] = ("assessment", "handover", "results", "goal", "metric
 
 
 def autosave(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:
-    """Save the visit as a draft now. A failure is shown, never raised: the visit goes on."""
+    """Save the visit as a draft: its state is taken now and written in the background, so
+    the next key is not kept waiting. A failure is shown, never raised: the visit goes on."""
+
+    def failed(exc: Exception) -> None:  # on the writer's thread
+        app.call_from_thread(_draft_failed, app, exc)
+
     try:
-        app.drafts.save(visit.draft_kind, visit.slug, visit.to_draft())
+        app.drafts.save_soon(visit.draft_kind, visit.slug, visit.to_draft(), on_error=failed)
     except (DataError, DataErrors, OSError) as exc:
-        app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
+        _draft_failed(app, exc)
+
+
+def _draft_failed(app: BalanceCoachApp, exc: Exception) -> None:
+    app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
 
 
 def discard_draft(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:

@@ -247,7 +247,7 @@ scores use what was answered). **Escape** returns to the statements.
         for n, s in enumerate(statements, start=1):
             rating = mine.get(s.id)
             answer = f"{rating} {RATING_WORDS[rating]}" if rating else "–"
-            table.add_row(str(n), answer, s.text, key=str(n - 1))
+            table.add_row(str(n), Text(answer, end=""), Text(s.text, end=""), key=str(n - 1))
         table.move_cursor(row=self.visit.position[self.visit.role])
         table.focus()
 

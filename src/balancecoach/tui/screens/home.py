@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -87,13 +88,14 @@ to +100 production-leaning).
             for row in rows
         ]
         # Columns are laid out afresh with widths that fit what they hold, so the table is
-        # right from its first frame rather than after the widget's next idle moment.
+        # right from its first frame rather than after the widget's next idle moment. Cells
+        # are plain Text: a name with brackets in it is shown as written, never as markup.
         table.clear(columns=True)
         for i, (label, key) in enumerate(self.COLUMNS):
             width = max([cell_len(label), *(cell_len(c[i]) for c in cells)])
-            table.add_column(label, key=key, width=width)
+            table.add_column(Text(label, end=""), key=key, width=width)
         for row, values in zip(rows, cells, strict=True):
-            table.add_row(*values, key=row.slug)
+            table.add_row(*(Text(v, end="") for v in values), key=row.slug)
         self._rows = {row.slug: row for row in rows}
         status = self.query_one("#home-status", Static)
         if rows:
