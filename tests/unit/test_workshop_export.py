@@ -252,6 +252,41 @@ def test_an_export_folder_that_is_a_file_is_refused_clearly(cohort, capsys) -> N
     assert target.read_text("utf-8") == "not a folder"
 
 
+@pytest.mark.parametrize("export", [True, False], ids=["export", "presenter"])
+def test_a_workshop_none_of_whose_practices_is_found_is_refused(
+    tmp_path: Path, capsys, export: bool
+) -> None:
+    """The same refusal with --export as without: exit 2, the practices not found named
+    and why nothing happens, and no folder, report or empty cohort summary written."""
+    data = tmp_path / "data"
+    install_demo(PracticeStore(data))
+    file = tmp_path / "nobody.toml"
+    file.write_text(
+        'title = "Nobody here"\n\n'
+        '[[practice]]\nslug = "gone"\n\n'
+        '[[practice]]\npath = "elsewhere/practices/also-gone"\n\n'
+        '[[segment]]\ntitle = "Welcome"\nminutes = 10\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    before = _snapshot(data)
+    extra = ["--export", str(out)] if export else []
+    code = main(["--data-dir", str(data), "workshop", str(file), *extra])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"balancecoach: {file}:4: practice[0].slug: no practice 'gone' in {data} "
+        "(`balancecoach practices` lists the folder names; or give its path)",
+        f"balancecoach: {file}:7: practice[1].path: "
+        f"{tmp_path / 'elsewhere' / 'practices' / 'also-gone'} holds no practice.toml "
+        "(give the folder of a practice (…/practices/<name>), relative to this file)",
+        "balancecoach: no practice of the workshop could be found",
+    ]
+    assert not out.exists()
+    assert _snapshot(data) == before
+
+
 def test_the_example_workshop_loads_and_exports(tmp_path: Path, capsys) -> None:
     workshop = load_workshop(EXAMPLE)
     assert [p.slug for p in workshop.practice] == [DEMO_SLUG]

@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     for problem in problems:
         print(f"balancecoach: {problem}", file=sys.stderr)
+    if not found:  # nothing to show or export (not even an empty cohort summary)
+        print("balancecoach: no practice of the workshop could be found", file=sys.stderr)
+        return 2
     if args.export is not None:
         from balancecoach.report.workshop import export_workshop
 
@@ -54,9 +57,6 @@ def run(args: argparse.Namespace) -> int:
         for path in written:
             print(path)
         return 0 if not problems else 1
-    if not found:
-        print("balancecoach: no practice of the workshop could be found", file=sys.stderr)
-        return 2
     from balancecoach.tui.app import make_app
 
     app = make_app(args.data_dir)

@@ -4,6 +4,7 @@ the file, the line where it can be found, and the field."""
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -152,14 +153,27 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+#: A key of a header or dotted key: bare, or in double or single quotes.
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+#: A [table] or [[array of tables]] header line; its name is group 1. Only key characters
+#: count, so a line of a multi-line array such as `  [3, 4]` is not taken for one.
+_HEADER = re.compile(
+    r"^\s*\[\[?\s*(" + _KEY_PART + r"(?:\s*\.\s*" + _KEY_PART + r")*)\s*\]\]?\s*(#.*)?$"
+)
 
 
 def find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """Best-effort 1-based line of a field path in TOML text (None when not found)."""
+    """Best-effort 1-based line of a field path in TOML text (None when not found).
+
+    The path is followed header by header: `[table]` or `[[table]]` (the index after an
+    array of tables picks its header), each looked for only inside the table before it.
+    The key at the end belongs to the table whose header is the nearest above it, so it
+    is looked for only between that header and the next one; a top-level key only above
+    the first header. A dotted key (`target.kind = ...`) counts for each name in it. A
+    key that is not there gives the line of its table's header (None at the top level)."""
     lines = text.splitlines()
     tables: list[str] = []  # header path so far, e.g. ["metric", "bands"]
-    start, end = 0, len(lines)
+    start, end = 0, len(lines)  # the lines of the table reached so far, sub-tables and all
     found_line: int | None = None
     i = 0
     parts = list(loc)
@@ -183,14 +197,24 @@ def find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
             tables.append(key)
             i += 2 if index is not None else 1
             continue
-        key_pat = re.compile(r"^\s*(\"?)" + re.escape(str(key)) + r"\1\s*=")
-        for n in range(start, end):
-            if _HEADER.match(lines[n]) and not lines[n].strip().startswith("[" + ".".join(tables)):
-                break
-            if key_pat.match(lines[n]):
-                return n + 1
+        # the table's own keys: up to its first sub-table header (or, at the top level,
+        # the first header of all)
+        own = next((n for n in range(start, end) if _HEADER.match(lines[n])), end)
+        names = list(takewhile(lambda part: isinstance(part, str), parts[i:]))
+        for count in range(len(names), 0, -1):  # the longest dotted key first
+            key_pat = _key_pattern(names[:count])
+            for n in range(start, own):
+                if key_pat.match(lines[n]):
+                    return n + 1
         return found_line
     return found_line
+
+
+def _key_pattern(names: list[str]) -> re.Pattern[str]:
+    """A line setting the key `names` (dotted when there are several), or a key below it
+    (`name.more = ...`)."""
+    quoted = [r"""(["']?)""" + re.escape(name) + rf"\{n + 1}" for n, name in enumerate(names)]
+    return re.compile(r"^\s*" + r"\s*\.\s*".join(quoted) + r"\s*[=.]")
 
 
 def _is_sibling_header(line: str, header: str) -> bool:

@@ -4,8 +4,7 @@ directory's ``workshops/`` folder are offered on the home screen."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,27 +36,7 @@ def load_workshop(path: Path) -> Workshop:
     from balancecoach.core.workshop import Workshop
 
     data, text = read_toml(path)
-    try:
-        return validate(Workshop, data, path, text)
-    except (DataError, DataErrors) as exc:
-        problems = [_at_top_level(p, text) for p in problems_of(exc)]
-        raise (problems[0] if len(problems) == 1 else DataErrors(problems)) from None
-
-
-def _at_top_level(problem: DataError, text: str) -> DataError:
-    """A problem with `title` or `date` names the line where the key is set above the first
-    [table] header, or none: find_line would also take a segment's `title = ...` for it."""
-    if problem.field not in ("title", "date"):
-        return problem
-    key = re.compile(r"^\s*(\"?)" + problem.field + r"\1\s*=")
-    line = None
-    for n, source in enumerate(text.splitlines(), start=1):
-        if source.lstrip().startswith("["):
-            break
-        if key.match(source):
-            line = n
-            break
-    return replace(problem, line=line)
+    return validate(Workshop, data, path, text)
 
 
 def participants(

@@ -13,6 +13,7 @@ from textual.validation import Function, Integer, Number, ValidationResult
 from textual.widgets import Button, Input, Label, Static
 
 from balancecoach.core.errors import DataError
+from balancecoach.tui.late import still_open
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
 
@@ -142,6 +143,7 @@ Only the practice's own totals are ever asked for: no patient details.
     def _save(self, values: dict[str, str]) -> None:
         from balancecoach.core.records import Practice
 
+        app = self.app  # first: once the screen has closed it is not found from this thread
         calendar = None
         if values["working_days"]:
             calendar = {"working_days": int(values["working_days"])}
@@ -153,21 +155,36 @@ Only the practice's own totals are ever asked for: no patient details.
                     "practice": {
                         "name": values["name"],
                         "providers": int(values["providers"]),
-                        "created": self.app.clock(),
+                        "created": app.clock(),
                     },
                     "calendar": calendar,
                 }
             )
-            slug = self.app.store.create_practice(practice)
+            slug = app.store.create_practice(practice)
         except DataError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="The practice was not saved", severity="error"
+            app.call_from_thread(
+                app.notify, str(exc), title="The practice was not saved", severity="error"
             )
             return
-        self.app.call_from_thread(self._created, slug, values["name"])
+        app.call_from_thread(self._created, slug, values["name"])
 
     def _created(self, slug: str, name: str) -> None:
+        if not still_open(self):
+            # Escape was pressed while the practice was being written: it is created all
+            # the same, and no visit starts behind the user's back.
+            self.app.notify(
+                f"{name} is created: open it from the list and press a to start its first visit.",
+                title="Practice created",
+                markup=False,
+            )
+            from balancecoach.tui.screens.home import HomeScreen
+
+            stack = self.app.screen_stack
+            if stack and isinstance(stack[-1], HomeScreen):
+                stack[-1].refresh_practices()  # its list may have been read just before
+            return
         from balancecoach.tui.journey import start_first_visit
 
-        self.app.pop_screen()
+        while self in self.app.screen_stack:  # with help (F1), if it was opened meanwhile
+            self.app.pop_screen()
         start_first_visit(self.app, slug, name)

@@ -9,11 +9,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
+from balancecoach.tui.late import still_open
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
 
@@ -66,40 +66,31 @@ its scoreboard with their targets and owners, and its communication plan.
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        store = self.app.store
+        # the app is taken first: on this thread `self.app` is found through the screen,
+        # and not at all once the screen has closed
+        app = self.app
+        store = app.store
         try:
             practice = store.load_practice(self.slug)
         except (DataError, DataErrors) as exc:
-            self.app.call_from_thread(self._problem, exc)
+            app.call_from_thread(self._problem, exc)
             return
         checkpoints, problems = store.load_checkpoints(self.slug)
-        content = self.app.content
-        text = describe(practice, checkpoints, problems, content, self.app.clock())
-        self.app.call_from_thread(self._show, practice.practice.name, text)
-
-    def _fields(self) -> tuple[Static, Static] | None:
-        """The name and summary, or None once the screen has been closed (Escape pressed
-        while the practice was still being read)."""
-        try:
-            return (
-                self.query_one("#practice-name", Static),
-                self.query_one("#practice-summary", Static),
-            )
-        except NoMatches:
-            return None
+        text = describe(practice, checkpoints, problems, app.content, app.clock())
+        app.call_from_thread(self._show, practice.practice.name, text)
 
     def _show(self, name: str, text: str) -> None:
-        if (fields := self._fields()) is None:
+        if not still_open(self):  # Escape pressed while the practice was being read
             return
         self.practice_name = self.display_name or name
-        fields[0].update(self.practice_name)
-        fields[1].update(text)
+        self.query_one("#practice-name", Static).update(self.practice_name)
+        self.query_one("#practice-summary", Static).update(text)
 
     def _problem(self, exc: Exception) -> None:
-        if (fields := self._fields()) is None:
+        if not still_open(self):
             return
-        fields[0].update("This practice's file does not load")
-        fields[1].update(
+        self.query_one("#practice-name", Static).update("This practice's file does not load")
+        self.query_one("#practice-summary", Static).update(
             f"{exc}\n\nFix it by hand (or run `balancecoach validate`), then open it again. "
             "Nothing was changed."
         )
@@ -110,7 +101,8 @@ its scoreboard with their targets and owners, and its communication plan.
         from balancecoach.report import html, markdown
         from balancecoach.storage.toml_write import atomic_write_text
 
-        store = self.app.store
+        app = self.app  # first: the report is written even if the screen closes meanwhile
+        store = app.store
         try:
             practice = store.load_practice(self.slug)
             checkpoints, _problems = store.load_checkpoints(self.slug)
@@ -119,18 +111,18 @@ its scoreboard with their targets and owners, and its communication plan.
                     "has no checkpoint yet, so there is nothing to report",
                     source=store.layout.checkpoints_dir(self.slug),
                 )
-            report = markdown.gather(self.app.content, self.slug, practice, checkpoints, None)
+            report = markdown.gather(app.content, self.slug, practice, checkpoints, None)
             folder = store.root / "reports"
             stem = f"{self.slug}-{report.quarter}"
             atomic_write_text(folder / f"{stem}.md", markdown.render(report))
             atomic_write_text(folder / f"{stem}.html", html.render(report))
         except (DataError, DataErrors, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="No report was written", severity="error"
+            app.call_from_thread(
+                app.notify, str(exc), title="No report was written", severity="error"
             )
             return
-        self.app.call_from_thread(
-            self.notify,
+        app.call_from_thread(
+            app.notify,
             f"{folder / stem}.md\n{folder / stem}.html",
             title=f"The {report.quarter} report is saved",
             timeout=10,

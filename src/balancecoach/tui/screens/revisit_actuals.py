@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import format_value, money
 from balancecoach.tui import revisit as flow
+from balancecoach.tui.late import still_open
 from balancecoach.tui.revisit import Revisit, metric_reading, read_figure
 from balancecoach.tui.screens.plan import OWNER_WORDS
 from balancecoach.tui.widgets.footer import KeyBar
@@ -291,28 +292,31 @@ The layouts are described by `balancecoach import --help`.
         """Read the file off the event loop; the boxes fill in when it is read."""
         from balancecoach.storage.csv_import import read_csv_actuals
 
+        app = self.app  # first: once the screen has closed it is not found from this thread
         path = Path(text).expanduser()
         try:
             found = read_csv_actuals(
                 path,
-                self.app.content.metrics,
+                app.content.metrics,
                 quarter=self.revisit.quarter,
-                today=self.app.clock(),
+                today=app.clock(),
             )
         except (DataError, DataErrors, OSError) as exc:
-            self.app.call_from_thread(
-                self._report, f"{escape(str(exc))}\nNothing was filled in.", True
-            )
+            app.call_from_thread(self._report, f"{escape(str(exc))}\nNothing was filled in.", True)
             return
-        self.app.call_from_thread(self._imported, found)
+        app.call_from_thread(self._imported, found)
 
     def _report(self, text: str, error: bool) -> None:
+        if not still_open(self):  # left for another step while the file was read
+            return
         report = self.query_one("#csv-report", Static)
         report.display = bool(text)
         report.set_class(error, "-error")
         report.update(text)
 
     def _imported(self, found: CsvActuals) -> None:
+        if not still_open(self):  # left for another step: nothing is filled in
+            return
         source = escape(str(found.path))
         if not found.ok:
             lines = [escape(r.describe(found.path)) for r in found.rejected]

@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
+from balancecoach.tui.late import still_open
 from balancecoach.tui.revisit import Revisit
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
@@ -207,7 +208,7 @@ should be about.
         app.call_from_thread(self._show, progress)
 
     def _show(self, progress: Progress) -> None:
-        if not self.is_attached:
+        if not still_open(self):  # left for another step while the charts were drawn
             return
         self.progress = progress
         self.query_one("#show-summary", Static).update(
@@ -227,7 +228,7 @@ should be about.
                 shown.update(progress.no_charts or "Nothing to draw yet.")
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:
+        if not still_open(self):
             return
         self.query_one("#show-summary", Static).update(
             f"[b]The progress could not be worked out.[/b]\n\n{escape(str(exc))}\n\n"

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
+from balancecoach.tui.late import still_open
 from balancecoach.tui.revisit import Revisit
 from balancecoach.tui.screens.plan import OWNER_WORDS
 from balancecoach.tui.screens.saved import what_to_do
@@ -141,12 +142,19 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         app.call_from_thread(self._saved, saved)
 
     def _saved(self, saved: SavedCheckpoint) -> None:
-        if not self.is_attached:
+        # The checkpoint is written: its draft goes even if the screen closed meanwhile
+        # (the command palette can go home while it saves).
+        flow.discard_draft(self.app, self.revisit)
+        verb = "updated" if saved.updated else "saved"
+        if not still_open(self):
+            self.app.notify(
+                f"The {self.revisit.quarter} checkpoint of {self.revisit.practice_name} is {verb}.",
+                title="Checkpoint saved",
+                markup=False,
+            )
             return
         self.saved = saved
-        flow.discard_draft(self.app, self.revisit)
         self._set_state("saved")
-        verb = "updated" if saved.updated else "saved"
         self.query_one("#revisit-saved-title", Static).update(
             f"[b]✓ The {self.revisit.quarter} checkpoint of "
             f"{escape(self.revisit.practice_name)} is {verb}.[/b]"
@@ -154,7 +162,15 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self.query_one("#revisit-saved-summary", Static).update(self._summary(saved))
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:
+        if not still_open(self):
+            self.app.notify(
+                f"{exc}\n\nNothing you entered is lost: the checkpoint is kept as a draft, "
+                "and q on the practice resumes it.",
+                title="The checkpoint was not saved",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             return
         self._set_state("failed")
         advice = what_to_do(exc)

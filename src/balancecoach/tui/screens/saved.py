@@ -21,6 +21,7 @@ from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import money
 from balancecoach.tui import journey
 from balancecoach.tui.flow import ROLES, FirstVisit
+from balancecoach.tui.late import still_open
 from balancecoach.tui.screens.goal import read_goal_fields
 from balancecoach.tui.screens.metrics import position_text, visit_result
 from balancecoach.tui.screens.plan import CADENCE_WORDS, OWNER_WORDS
@@ -235,10 +236,17 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         app.call_from_thread(self._saved, saved)
 
     def _saved(self, saved: SavedVisit) -> None:
-        if not self.is_attached:
+        # The visit is written: its draft goes even if the screen closed meanwhile (the
+        # command palette can go home while it saves).
+        journey.discard_draft(self.app, self.visit)
+        if not still_open(self):
+            self.app.notify(
+                f"The first visit of {self.visit.practice_name} is saved.",
+                title="Visit saved",
+                markup=False,
+            )
             return
         self.saved = saved
-        journey.discard_draft(self.app, self.visit)
         self._set_state("saved")
         self.query_one("#saved-title", Static).update(
             f"[b]✓ The first visit of {escape(self.visit.practice_name)} is saved.[/b]"
@@ -246,7 +254,15 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self.query_one("#saved-summary", Static).update(self._summary(saved))
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:
+        if not still_open(self):
+            self.app.notify(
+                f"{exc}\n\nNothing you entered is lost: the visit is kept as a draft, and a "
+                "on the practice resumes it.",
+                title="The visit was not saved",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             return
         self.error = exc
         self._set_state("failed")
