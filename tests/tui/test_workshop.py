@@ -5,11 +5,16 @@ and the presenter reached from home."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 import shutil
+import sys
 import tomllib
 from html import unescape
 from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
 
 from balancecoach.storage.demo import DEMO_SLUG, install_demo
 from balancecoach.storage.store import PracticeStore
@@ -22,9 +27,12 @@ from balancecoach.tui.screens.workshop_views import (
     NotesScreen,
     PromptsScreen,
     WorkshopPickerScreen,
+    red_cell,
 )
+from balancecoach.tui.widgets.footer import KeyBar
 
 TODAY = dt.date(2026, 11, 24)
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 NAMES = ("Harbour Family Dental", "Lakeside Smiles", "Northgate Dental Care")
 
 
@@ -219,3 +227,189 @@ async def test_home_w_makes_and_opens_a_workshop(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PresenterScreen)
         assert app.screen.session.agenda.running, "coming back keeps the workshop as it was"
+
+
+async def test_results_that_come_back_after_escape_are_dropped(tmp_path: Path) -> None:
+    """A worker's result that reaches its screen after Escape closed it (the rows, the
+    prompts) is not shown, and the app carries on; what was read stays read."""
+    from balancecoach.tui.screens.home import HomeScreen
+
+    _store, path = cohort(tmp_path)
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        presenter = await start(app, pilot, path)
+        closed = []
+        for key in ("c", "f"):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            closed.append(app.screen)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        cohort_view, prompts = closed
+        assert isinstance(cohort_view, CohortScreen) and isinstance(prompts, PromptsScreen)
+        presenter._rows_read()  # as call_from_thread would, once the screens are gone
+        cohort_view._rows_read()
+        prompts._loaded(prompts.prompts or [])
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert len(presenter.session.rows) == 3
+
+
+def readme_workshop(root: Path):
+    """The README screenshots' workshop in `root`: the demo practice and four more with
+    metrics in red and long names (scripts/screenshots.py makes them). Returns the
+    script's module and the workshop file."""
+    shots = sys.modules.get("screenshots")
+    if shots is None:
+        spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
+        assert spec is not None and spec.loader is not None
+        shots = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = shots
+        spec.loader.exec_module(shots)
+    store = PracticeStore(root)
+    shots.prepare(store)
+    return shots, shots.workshop_file(store)
+
+
+def key_bar(app) -> str:
+    """The key bar's line as drawn."""
+    return str(app.screen.query_one(KeyBar).render())
+
+
+def fits(table) -> bool:
+    """The table's columns fit its width: no horizontal scrollbar."""
+    return (
+        not table.show_horizontal_scrollbar
+        and table.virtual_size.width <= table.scrollable_content_region.width
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_presenter_and_cohort_fit_the_width(tmp_path: Path, size) -> None:
+    shots, path = readme_workshop(tmp_path)
+    app = make_app(tmp_path, clock=lambda: shots.TODAY)
+    async with app.run_test(size=size) as pilot:
+        screen = await start(app, pilot, path)
+        segments = screen.session.agenda.segments
+        agenda = screen.query_one("#ws-agenda")
+        assert agenda.size.height == 1 + len(segments), "a line per segment, and the total"
+        table = screen.query_one("#ws-practices", DataTable)
+        assert fits(table)
+        assert any("3: " in str(cell) for cell in table.get_column_at(5)), "red cut to fit"
+        bar = key_bar(app)
+        for key in ("⏎ Open", "esc Home", "n Next", "f Prompts", "c Cohort", "o Notes"):
+            assert key in bar, f"{key} is not on the key bar at {size}"
+        for anonymous in (False, True):
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, CohortScreen)
+            if anonymous:
+                await pilot.press("a")
+                await pilot.pause()
+            cohort_table = app.screen.query_one("#cohort-table", DataTable)
+            assert cohort_table.row_count == len(screen.session.participants)
+            assert fits(cohort_table), f"the cohort table at {size}, names hidden: {anonymous}"
+            assert "esc Back" in key_bar(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("a")  # names shown again
+        await pilot.pause()
+        assert fits(table)
+
+
+async def test_the_cohort_table_follows_a_change_of_width(tmp_path: Path) -> None:
+    shots, path = readme_workshop(tmp_path)
+    app = make_app(tmp_path, clock=lambda: shots.TODAY)
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = await start(app, pilot, path)
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#cohort-table", DataTable)
+        wide = [str(c) for c in table.get_column_at(4)]
+        assert "patient-leaning → integrated" in wide
+        assert fits(table)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert fits(table)
+        assert "→ integrated" in [str(c) for c in table.get_column_at(4)]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert fits(screen.query_one("#ws-practices", DataTable))
+
+
+def test_every_workshop_key_is_in_its_screens_help() -> None:
+    words = {
+        "space": "Space",
+        "enter": "Enter",
+        "escape": "Escape",
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+        "down": "↓",
+        "up": "↑",
+        "ctrl+s": "Ctrl+S",
+    }
+    screens = (PresenterScreen, CohortScreen, PromptsScreen, NotesScreen, WorkshopPickerScreen)
+    for screen in screens:
+        for binding in screen.BINDINGS:
+            for key in binding.key.split(","):
+                word = words.get(key, key)
+                assert f"**{word}**" in screen.HELP, f"{screen.__name__}: {key}"
+
+
+@pytest.mark.parametrize(
+    ("names", "width", "drawn"),
+    [
+        (["Case acceptance", "NPS"], 40, "Case acceptance, NPS"),
+        (["Case acceptance", "NPS", "Overhead"], 26, "3: Case acceptance, NPS, …"),
+        (["Case acceptance", "NPS", "Overhead"], 25, "3: Case acceptance, …"),
+        (["Case acceptance", "NPS", "Overhead"], 24, "3: Case acceptance, …"),
+        (["Case acceptance", "NPS", "Overhead"], 12, "3: Case acc…"),
+        (["Case acceptance", "NPS", "Overhead"], 6, "3"),
+        ([], 3, "–"),
+    ],
+)
+def test_the_metrics_in_red_are_cut_to_their_width(names, width, drawn) -> None:
+    assert red_cell(names)(width) == drawn
+
+
+async def test_the_focus_moves_once_and_stays(tmp_path: Path) -> None:
+    """Redrawing the rows moves the table's cursor: that is not taken for the user moving
+    it (which once sent the focus back and forth for ever)."""
+    _store, path = cohort(tmp_path)
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot, path)
+        session = screen.session
+        table = screen.query_one("#ws-practices", DataTable)
+        for key, focus in (("]", 1), ("]", 2), ("[", 1), ("down", 2), ("up", 1)):
+            await pilot.press(key)
+            for _ in range(3):
+                await pilot.pause()
+            assert session.focus == focus, key
+            assert table.cursor_row == focus
+            assert str(table.get_row_at(focus)[0]) == "▶"
+
+
+async def test_the_picker_opens_the_first_workshop_on_enter(tmp_path: Path) -> None:
+    _store, path = cohort(tmp_path)
+    app = make_app(tmp_path, clock=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopPickerScreen)
+        bar = key_bar(app)
+        assert "⏎ Open" in bar and "esc Back" in bar
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PresenterScreen)
+        assert app.screen.session.path == path.resolve()

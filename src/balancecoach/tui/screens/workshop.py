@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
@@ -16,9 +17,35 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from balancecoach.core.format import signed
+from balancecoach.tui.late import still_open
+from balancecoach.tui.screens.workshop_views import (
+    Cell,
+    FitTable,
+    forms,
+    red_cell,
+    red_names,
+)
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
 from balancecoach.tui.workshop import WorkshopSession, open_flow
+
+
+class OneLineEach:
+    """Lines of (start, middle, end), each drawn on one line at whatever width: a middle
+    that does not fit is cut short with an ellipsis, so the start and the end still show
+    (the agenda: a segment's number and minutes, its title, and how far it ran over)."""
+
+    def __init__(self, lines: list[tuple[Text, Text, Text]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        for start, middle, end in self.lines:
+            middle = middle.copy()
+            middle.truncate(max(0, width - start.cell_len - end.cell_len), overflow="ellipsis")
+            line = Text.assemble(start, middle, end, no_wrap=True)
+            line.truncate(width, overflow="ellipsis")  # a start and end wider than the line
+            yield line
 
 
 class PresenterScreen(Screen[None]):
@@ -42,19 +69,25 @@ so switching between them loses nothing.
 - **a** hides or shows the practices' names (letters instead, on every workshop screen).
 - **Escape** goes back home; the workshop stays as it is until you come back (**w**).
 """
+    #: In the order the key bar shows them, as many as fit (at 80 columns Open, Home, Next,
+    #: Prompts, Cohort and Notes). Space is not shown there: the countdown says what it does.
     BINDINGS: ClassVar = [
-        Binding("space", "toggle_timer", "Start/pause", id="workshop.timer"),
-        Binding("n", "segment(1)", "Next", id="workshop.next"),
-        Binding("p", "segment(-1)", "Previous", id="workshop.previous"),
         Binding("enter", "open_flow", "Open", id="workshop.open", priority=True),
+        Binding("escape", "app.pop_screen", "Home", id="workshop.home"),
+        Binding("n", "segment(1)", "Next", id="workshop.next"),
         Binding("f", "prompts", "Prompts", id="workshop.prompts"),
         Binding("c", "cohort", "Cohort", id="workshop.cohort"),
         Binding("o", "notes", "Notes", id="workshop.notes"),
+        Binding("p", "segment(-1)", "Previous", id="workshop.previous"),
         Binding("a", "anonymise", "Names", id="workshop.anonymise"),
+        Binding("space", "toggle_timer", "Start/pause", id="workshop.timer", show=False),
         Binding("right_square_bracket", "focus_practice(1)", "Next practice", show=False),
         Binding("left_square_bracket", "focus_practice(-1)", "Previous practice", show=False),
-        Binding("escape", "app.pop_screen", "Home", id="workshop.home"),
     ]
+    COLUMNS: ClassVar = ("", "Practice", "Quarter", "Quadrant", "Lean", "Red")
+    #: What gives up width when the table is too wide (column, narrowest): the metrics in
+    #: red, then the practices' names, then the red metrics down to their count.
+    SHRINK: ClassVar = ((5, 12), (1, 20), (5, 1), (1, 10), (3, 10))
 
     def __init__(self, session: WorkshopSession) -> None:
         super().__init__()
@@ -69,13 +102,11 @@ so switching between them loses nothing.
                 yield Static("", id="ws-clock")
                 yield Static("", id="ws-next")
         yield Static("", id="ws-focus")
-        yield DataTable(id="ws-practices", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="ws-practices", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.workshop.title} · workshop"
-        table = self.query_one(DataTable)
-        table.add_columns("", "Practice", "Last checkpoint", "Quadrant", "Lean", "Red")
         self._show_rows()
         self.show()
         self.set_interval(0.5, self._tick)
@@ -92,6 +123,8 @@ so switching between them loses nothing.
         self.app.call_from_thread(self._rows_read)
 
     def _rows_read(self) -> None:
+        if not still_open(self):  # Escape pressed while the rows were read: they are kept
+            return
         self._show_rows()
         self.show()
 
@@ -102,25 +135,30 @@ so switching between them loses nothing.
         s = self.session
         agenda = s.agenda
         now = self.app.ticker()
-        lines = Text(no_wrap=True, overflow="ellipsis")  # a line per segment, even narrow
-        lines.append("Agenda", style="bold")
-        lines.append(f"  {s.workshop.total_minutes:.0f} min\n")
+        head = Text.assemble(("Agenda", "bold"), f"  {s.workshop.total_minutes:.0f} min")
+        lines = [(head, Text(), Text())]
         for i, seg in enumerate(agenda.segments):
             clock = agenda.clocks[i]
             spent = clock.elapsed(now)
             mark = "▶" if i == agenda.current else ("✓" if spent > 0 else " ")
             over = spent - seg.minutes * 60
             style = "bold" if i == agenda.current else ("dim" if spent > 0 else "")
-            lines.append(f"{mark} {i + 1}. ", style=style)
-            lines.append(f"{seg.minutes:>3g} min  ", style="dim")
-            lines.append(seg.title, style=style)
-            if over > 0 and i != agenda.current:
-                lines.append(f"  +{over / 60:.0f} min over", style="red")
-            lines.append("\n")
+            lines.append(
+                (
+                    Text.assemble(
+                        (f"{mark} {i + 1}. ", style), (f"{seg.minutes:>3g} min  ", "dim")
+                    ),
+                    Text(seg.title, style=style),
+                    Text(f"  +{over / 60:.0f} min over", style="red")
+                    if over > 0 and i != agenda.current
+                    else Text(),
+                )
+            )
         total_over = agenda.total_overrun(now)
         if total_over >= 60:
-            lines.append(f"Overrun so far: {total_over / 60:.0f} min", style="bold red")
-        self.query_one("#ws-agenda", Static).update(lines)
+            overrun = Text(f"Overrun so far: {total_over / 60:.0f} min", style="bold red")
+            lines.append((Text(), overrun, Text()))
+        self.query_one("#ws-agenda", Static).update(OneLineEach(lines))
 
         from balancecoach.core.workshop import FLOWS
 
@@ -154,34 +192,38 @@ so switching between them loses nothing.
 
         left = agenda.remaining(self.app.ticker())
         clock = self.query_one("#ws-clock", Static)
-        state = "running" if agenda.running else "paused · Space starts"
+        state = "running · Space pauses" if agenda.running else "paused · Space starts"
         if left >= 0:
             clock.update(Text.assemble((f"{clock_text(left)} left", "bold"), f"  {state}"))
         else:
             clock.update(Text.assemble((f"Over by {clock_text(left)}", "bold red"), f"  {state}"))
         clock.set_class(left < 0, "-over")
 
+    @on(FitTable.Resized, "#ws-practices")
     def _show_rows(self) -> None:
         s = self.session
-        table = self.query_one(DataTable)
         content = self.app.content
-        table.clear()
+        rows: list[list[Cell]] = []
         for p in s.participants:
             row = s.rows.get(p.index)
-            red = ", ".join(
-                content.metrics.by_id[m].name if m in content.metrics.by_id else m
-                for m in (row.red if row else [])
+            rows.append(
+                [
+                    forms("▶" if p.index == s.focus else ""),
+                    forms(s.name(p.index)),
+                    forms((row.last_quarter or "none yet") if row else "…"),
+                    forms((row.quadrant or "–") if row else ""),
+                    forms(("–" if row.lean is None else signed(row.lean)) if row else ""),
+                    red_cell(red_names(content, row)) if row else forms(""),
+                ]
             )
-            table.add_row(
-                "▶" if p.index == s.focus else "",
-                s.name(p.index),
-                (row.last_quarter or "none yet") if row else "…",
-                (row.quadrant or "–") if row else "",
-                ("–" if row.lean is None else signed(row.lean)) if row else "",
-                red or ("–" if row else ""),
-                key=str(p.index),
-            )
-        table.move_cursor(row=s.focus, animate=False)
+        table = self.query_one(FitTable)
+        # Drawing the rows again moves the cursor to the first row and back to the one in
+        # focus: those moves are not the user's, and answered (_highlighted) they would
+        # move the focus back and forth for ever.
+        with self.prevent(DataTable.RowHighlighted):
+            keys = [str(p.index) for p in s.participants]
+            table.fill(self.COLUMNS, rows, self.SHRINK, keys=keys)
+            table.move_cursor(row=s.focus, animate=False)
 
     # --- keys ---------------------------------------------------------------------------
 
