@@ -32,14 +32,16 @@ def autosave(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:
 
 
 def _draft_failed(app: BalanceCoachApp, exc: Exception) -> None:
-    app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8)
+    app.notify(f"The draft could not be saved: {exc}", severity="error", timeout=8, markup=False)
 
 
 def discard_draft(app: BalanceCoachApp, visit: FirstVisit | Revisit) -> None:
     try:
         app.drafts.discard(visit.draft_kind, visit.slug)
     except (DataError, OSError) as exc:
-        app.notify(f"The finished draft could not be removed: {exc}", severity="warning")
+        app.notify(
+            f"The finished draft could not be removed: {exc}", severity="warning", markup=False
+        )
 
 
 def screen_for(visit: FirstVisit) -> Screen:
@@ -105,6 +107,7 @@ def start_first_visit(
             title="The saved draft could not be read",
             severity="warning",
             timeout=10,
+            markup=False,
         )
         data = None
     visit = None
@@ -113,7 +116,7 @@ def start_first_visit(
             visit = FirstVisit.from_draft(data)
             app.notify("Picking up where you left off.", title="Draft resumed")
         except ValueError as exc:
-            app.notify(f"{exc}; a new visit starts.", severity="warning")
+            app.notify(f"{exc}; a new visit starts.", severity="warning", markup=False)
     if visit is None:
         visit = FirstVisit(slug=slug, practice_name=name)
     visit.practice_name = name

@@ -560,7 +560,9 @@ def start_revisit(
     try:
         practice = app.store.load_practice(slug)
     except (DataError, DataErrors) as exc:
-        app.notify(str(exc), title="The practice file does not load", severity="error")
+        app.notify(
+            str(exc), title="The practice file does not load", severity="error", markup=False
+        )
         return
     checkpoints, _problems = app.store.load_checkpoints(slug)
     if not checkpoints:
@@ -580,13 +582,14 @@ def start_revisit(
             title="The saved draft could not be read",
             severity="warning",
             timeout=10,
+            markup=False,
         )
         data = None
     if data is not None:
         try:
             revisit = Revisit.from_draft(data)
         except ValueError as exc:
-            app.notify(f"{exc}; a new checkpoint starts.", severity="warning")
+            app.notify(f"{exc}; a new checkpoint starts.", severity="warning", markup=False)
         else:
             from balancecoach.core.records import Quarter
 
@@ -597,6 +600,7 @@ def start_revisit(
                     title="Draft resumed",
                     severity="warning",
                     timeout=10,
+                    markup=False,
                 )
             else:
                 app.notify("Picking up where you left off.", title="Draft resumed")

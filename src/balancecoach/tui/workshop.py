@@ -81,11 +81,15 @@ def open_workshop(app: BalanceCoachApp, path: Path, *, anonymous: bool | None = 
         try:
             session = load_session(app, key)
         except (DataError, DataErrors) as exc:
-            app.notify(str(exc), title="The workshop file does not load", severity="error")
+            app.notify(
+                str(exc), title="The workshop file does not load", severity="error", markup=False
+            )
             return
         app.workshops[key] = session
         for problem in session.problems:
-            app.notify(str(problem), title="A practice was left out", severity="warning")
+            app.notify(
+                str(problem), title="A practice was left out", severity="warning", markup=False
+            )
     if anonymous is not None:
         session.anonymous = anonymous
     app.push_screen(PresenterScreen(session))
@@ -112,6 +116,7 @@ def open_flow(app: BalanceCoachApp, session: WorkshopSession, flow: str) -> None
             title="Opened elsewhere",
             severity="warning",
             timeout=10,
+            markup=False,
         )
         return
     name = session.name(p.index)

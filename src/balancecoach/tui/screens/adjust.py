@@ -55,7 +55,12 @@ and earlier ones keep the goal they were scored against.
         try:
             practice = self.app.store.load_practice(self.visit.slug)
         except (DataError, DataErrors, OSError) as exc:  # say so, change nothing
-            self.notify(str(exc), title="The practice file could not be read", severity="error")
+            self.notify(
+                str(exc),
+                title="The practice file could not be read",
+                severity="error",
+                markup=False,
+            )
             return
         goal = practice.goal_on(self.app.clock())
         fields = fields_from_goal(goal) if goal is not None else {}

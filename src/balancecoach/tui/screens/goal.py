@@ -441,6 +441,7 @@ Working days are commonly 185–195 a year; without them no daily or hourly goal
                 title="The practice file could not be read",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
             return
         known: dict[str, str] = {"providers": str(practice.practice.providers)}

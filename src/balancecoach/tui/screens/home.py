@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from balancecoach.core.format import signed
+from balancecoach.tui.markup import escape
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
 
@@ -100,7 +101,8 @@ to +100 production-leaning).
         status = self.query_one("#home-status", Static)
         if rows:
             status.update(
-                f"{len(rows)} practice{'s' if len(rows) != 1 else ''} in {self.app.store.root}. "
+                f"{len(rows)} practice{'s' if len(rows) != 1 else ''} in "
+                f"{escape(self.app.store.root)}. "
                 "Enter opens the highlighted one; n creates a new one."
             )
         else:
@@ -110,10 +112,16 @@ to +100 production-leaning).
         if self._drafts:
             d = self._drafts[0]
             name = self._rows[d.slug].name if d.slug in self._rows else d.slug
-            draft_line.update(
-                f"An unfinished assessment for {name} was saved "
-                f"{d.saved_at:%d %b %Y %H:%M}. Press r to resume it."
-            )
+            if d.saved_at is None:  # damaged: resuming says why and starts afresh
+                draft_line.update(
+                    f"An unfinished assessment for {escape(name)} could not be read. "
+                    "Press r to see why and start it again."
+                )
+            else:
+                draft_line.update(
+                    f"An unfinished assessment for {escape(name)} was saved "
+                    f"{d.saved_at:%d %b %Y %H:%M}. Press r to resume it."
+                )
         else:
             draft_line.update("")
         table.focus()
@@ -147,6 +155,7 @@ to +100 production-leaning).
                 title="A file of this practice does not load",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         self.app.push_screen(PracticeScreen(slug))
 

@@ -163,7 +163,11 @@ Only the practice's own totals are ever asked for: no patient details.
             slug = app.store.create_practice(practice)
         except DataError as exc:
             app.call_from_thread(
-                app.notify, str(exc), title="The practice was not saved", severity="error"
+                app.notify,
+                str(exc),
+                title="The practice was not saved",
+                severity="error",
+                markup=False,
             )
             return
         app.call_from_thread(self._created, slug, values["name"])

@@ -9,11 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
 
@@ -83,7 +85,7 @@ its scoreboard with their targets and owners, and its communication plan.
         if not still_open(self):  # Escape pressed while the practice was being read
             return
         self.practice_name = self.display_name or name
-        self.query_one("#practice-name", Static).update(self.practice_name)
+        self.query_one("#practice-name", Static).update(Content(self.practice_name))
         self.query_one("#practice-summary", Static).update(text)
 
     def _problem(self, exc: Exception) -> None:
@@ -91,8 +93,8 @@ its scoreboard with their targets and owners, and its communication plan.
             return
         self.query_one("#practice-name", Static).update("This practice's file does not load")
         self.query_one("#practice-summary", Static).update(
-            f"{exc}\n\nFix it by hand (or run `balancecoach validate`), then open it again. "
-            "Nothing was changed."
+            f"{escape(exc)}\n\nFix it by hand (or run `balancecoach validate`), then open it "
+            "again. Nothing was changed."
         )
 
     @work(thread=True, exclusive=True, group="export")
@@ -118,7 +120,11 @@ its scoreboard with their targets and owners, and its communication plan.
             atomic_write_text(folder / f"{stem}.html", html.render(report))
         except (DataError, DataErrors, OSError) as exc:
             app.call_from_thread(
-                app.notify, str(exc), title="No report was written", severity="error"
+                app.notify,
+                str(exc),
+                title="No report was written",
+                severity="error",
+                markup=False,
             )
             return
         app.call_from_thread(
@@ -126,6 +132,7 @@ its scoreboard with their targets and owners, and its communication plan.
             f"{folder / stem}.md\n{folder / stem}.html",
             title=f"The {report.quarter} report is saved",
             timeout=10,
+            markup=False,
         )
 
     def action_start_visit(self) -> None:
@@ -149,9 +156,7 @@ its scoreboard with their targets and owners, and its communication plan.
 
 
 def describe(practice, checkpoints, problems, content, today) -> str:
-    """The overview as plain text with light markup."""
-    from rich.markup import escape
-
+    """The overview as content markup: what comes from the files is escaped."""
     from balancecoach.core.format import money, signed
     from balancecoach.core.goals import derive_goal
 
@@ -203,14 +208,14 @@ def describe(practice, checkpoints, problems, content, today) -> str:
             defn = content.metrics.by_id.get(m.id)
             name = defn.name if defn else m.id
             unit = defn.unit if defn else "count"
-            lines.append(f"  {name}: {m.target.describe(unit)}, owner {m.owner}")
+            lines.append(f"  {escape(name)}: {m.target.describe(unit)}, owner {m.owner}")
     if practice.plan:
         lines += ["", "[b]Communication plan[/b]"]
         for item in practice.plan:
             defn = content.practices.by_id.get(item.practice)
             name = defn.name if defn else item.practice
-            lines.append(f"  {name}: {item.cadence.replace('_', ' ')}, owner {item.owner}")
+            lines.append(f"  {escape(name)}: {item.cadence.replace('_', ' ')}, owner {item.owner}")
     if problems:
         lines += ["", "[b]Files that need attention[/b] (left as they are)"]
-        lines += [f"  {escape(str(e))}" for e in problems]
+        lines += [f"  {escape(e)}" for e in problems]
     return "\n".join(lines)

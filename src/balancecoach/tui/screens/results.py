@@ -195,6 +195,7 @@ that pulled it that way.
             yield Static(
                 self.problem or "Neither of you has answered yet, so there is nothing to show.",
                 id="results-empty",
+                markup=False,  # the problem quotes an error message
             )
             return
         people = self._respondents()

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
@@ -19,6 +19,7 @@ from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import format_value, money
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.revisit import Revisit, metric_reading, read_figure
 from balancecoach.tui.screens.plan import OWNER_WORDS
 from balancecoach.tui.widgets.footer import KeyBar
@@ -144,8 +145,8 @@ The layouts are described by `balancecoach import --help`.
         self.sub_title = flow.step_line(self.revisit)
         self.query_one("#csv-report").display = False
         self.query_one("#actuals-intro", Static).update(
-            f"{self.revisit.quarter}: the figures behind each metric (counts, amounts, hours; "
-            "never the percentage). Leave a metric blank to skip it."
+            f"{escape(self.revisit.quarter)}: the figures behind each metric (counts, amounts, "
+            "hours; never the percentage). Leave a metric blank to skip it."
         )
         previous = flow.ensure_context(self.app, self.revisit).previous(self.revisit.quarter)
         self._last = {m.id: m for m in previous.metric} if previous else {}
@@ -250,7 +251,7 @@ The layouts are described by `balancecoach import --help`.
             text += f" · to fix: {problems[0][1]}"
         else:
             text += " · Ctrl+N: on to the pulse re-assessment"
-        status.update(text)
+        status.update(Content(text))  # the problem may quote what was typed
 
     # --- typing -------------------------------------------------------------------------
 
@@ -302,7 +303,7 @@ The layouts are described by `balancecoach import --help`.
                 today=app.clock(),
             )
         except (DataError, DataErrors, OSError) as exc:
-            app.call_from_thread(self._report, f"{escape(str(exc))}\nNothing was filled in.", True)
+            app.call_from_thread(self._report, f"{escape(exc)}\nNothing was filled in.", True)
             return
         app.call_from_thread(self._imported, found)
 
@@ -317,7 +318,7 @@ The layouts are described by `balancecoach import --help`.
     def _imported(self, found: CsvActuals) -> None:
         if not still_open(self):  # left for another step: nothing is filled in
             return
-        source = escape(str(found.path))
+        source = escape(found.path)
         if not found.ok:
             lines = [escape(r.describe(found.path)) for r in found.rejected]
             lines.append(
@@ -361,7 +362,7 @@ The layouts are described by `balancecoach import --help`.
         if problems:
             box, reason = problems[0]
             self.query_one(f"#{box}", Input).focus()
-            self.notify(reason, title="Not yet", severity="warning")
+            self.notify(reason, title="Not yet", severity="warning", markup=False)
             return
         flow.advance(self.app, self.revisit)
 

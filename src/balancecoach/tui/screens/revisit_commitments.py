@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, Static
 
@@ -204,7 +205,7 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
         status = self.query_one("#commitments-status", Static)
         status.set_class(problem is not None, "-problem")
         if problem is not None:
-            status.update(problem[2])
+            status.update(Content(problem[2]))  # it may quote a due date as typed
         else:
             status.update(f"{written} commitments ✓ · Ctrl+S saves the checkpoint")
 
@@ -290,12 +291,12 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
             box, row, reason = problem
             if row is not None:
                 self.query_one(f"#{box}-{self._generation}-{row}", Input).focus()
-            self.notify(reason, title="Not yet", severity="warning")
+            self.notify(reason, title="Not yet", severity="warning", markup=False)
             return
         try:
             self._adjustment()
         except DataError as exc:
-            self.notify(str(exc), title="Not yet", severity="warning", timeout=8)
+            self.notify(str(exc), title="Not yet", severity="warning", timeout=8, markup=False)
             return
         # rows left empty are not commitments
         self.revisit.commitments = [c for c in self.revisit.commitments if c["text"].strip()]
@@ -334,8 +335,9 @@ the end of next quarter). Next quarter's checkpoint begins by asking whether eac
         try:
             adjustment = self._adjustment()
         except DataError as exc:
-            line.update(f"Goal and targets: {exc.message}. {exc.hint}.")
+            line.update(Content(f"Goal and targets: {exc.message}. {exc.hint}."))
             line.add_class("-problem")
             return
         line.remove_class("-problem")
-        line.update(adjustment_line(self.app.content, adjustment, self.app.clock()))
+        # plain text: a metric the catalog does not know is named by its id, as written
+        line.update(Content(adjustment_line(self.app.content, adjustment, self.app.clock())))

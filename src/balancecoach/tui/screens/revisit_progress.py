@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 from textual import work
@@ -21,6 +20,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.revisit import Revisit
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.title import TitleBar
@@ -231,7 +231,7 @@ should be about.
         if not still_open(self):
             return
         self.query_one("#show-summary", Static).update(
-            f"[b]The progress could not be worked out.[/b]\n\n{escape(str(exc))}\n\n"
+            f"[b]The progress could not be worked out.[/b]\n\n{escape(exc)}\n\n"
             "Go back (Escape) and check what the message names."
         )
 

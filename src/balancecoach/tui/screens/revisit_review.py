@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from balancecoach.tui import revisit as flow
+from balancecoach.tui.markup import escape
 from balancecoach.tui.revisit import ADHERENCE_MARKS, COMMITMENT_MARKS, Revisit
 from balancecoach.tui.screens.plan import CADENCE_WORDS, OWNER_WORDS
 from balancecoach.tui.widgets.footer import KeyBar
@@ -120,9 +121,9 @@ and is it still the right promise?
     def on_mount(self) -> None:
         self.sub_title = flow.step_line(self.revisit)
         r = self.revisit
-        since = f"at the {r.previous} checkpoint" if r.previous else "last time"
+        since = f"at the {escape(r.previous)} checkpoint" if r.previous else "last time"
         updating = (
-            f" [b]{r.quarter} already has a checkpoint: saving updates it.[/b]"
+            f" [b]{escape(r.quarter)} already has a checkpoint: saving updates it.[/b]"
             if r.updating
             else ""
         )

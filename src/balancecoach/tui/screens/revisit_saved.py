@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 from textual import work
@@ -22,6 +21,7 @@ from textual.widgets import Static
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.tui import revisit as flow
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.revisit import Revisit
 from balancecoach.tui.screens.plan import OWNER_WORDS
 from balancecoach.tui.screens.saved import what_to_do
@@ -156,7 +156,7 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self.saved = saved
         self._set_state("saved")
         self.query_one("#revisit-saved-title", Static).update(
-            f"[b]✓ The {self.revisit.quarter} checkpoint of "
+            f"[b]✓ The {escape(self.revisit.quarter)} checkpoint of "
             f"{escape(self.revisit.practice_name)} is {verb}.[/b]"
         )
         self.query_one("#revisit-saved-summary", Static).update(self._summary(saved))
@@ -179,12 +179,13 @@ message says what to do; nothing you entered is lost, and **r** tries again.
             title="The checkpoint was not saved",
             severity="error",
             timeout=20,
+            markup=False,
         )
         title = self.query_one("#revisit-saved-title", Static)
         title.add_class("-failed")
         title.update("[b]The checkpoint was not saved.[/b]")
         self.query_one("#revisit-saved-summary", Static).update(
-            f"{escape(str(exc))}\n\n[b]What to do:[/b] {escape(advice)}\n\n"
+            f"{escape(exc)}\n\n[b]What to do:[/b] {escape(advice)}\n\n"
             "Nothing you entered is lost: the checkpoint is kept as a draft, and q on the "
             "practice resumes it."
         )

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from balancecoach.core.format import money
 from balancecoach.tui import journey
 from balancecoach.tui.flow import ROLES, FirstVisit
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.screens.goal import read_goal_fields
 from balancecoach.tui.screens.metrics import position_text, visit_result
 from balancecoach.tui.screens.plan import CADENCE_WORDS, OWNER_WORDS
@@ -268,13 +268,17 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         self._set_state("failed")
         advice = what_to_do(exc)
         self.notify(
-            f"{exc}\n\n{advice}", title="The visit was not saved", severity="error", timeout=20
+            f"{exc}\n\n{advice}",
+            title="The visit was not saved",
+            severity="error",
+            timeout=20,
+            markup=False,
         )
         title = self.query_one("#saved-title", Static)
         title.add_class("-failed")
         title.update("[b]The visit was not saved.[/b]")
         self.query_one("#saved-summary", Static).update(
-            f"{escape(str(exc))}\n\n[b]What to do:[/b] {advice}\n\n"
+            f"{escape(exc)}\n\n[b]What to do:[/b] {escape(advice)}\n\n"
             "Nothing you entered is lost: the visit is kept as a draft, and opening the "
             "practice again resumes it here."
         )
@@ -284,8 +288,8 @@ message says what to do; nothing you entered is lost, and **r** tries again.
         d = saved.derivation
         out = [
             "[b]The files[/b]",
-            f"  {escape(str(saved.practice_path))}",
-            f"  {escape(str(saved.checkpoint_path))}",
+            f"  {escape(saved.practice_path)}",
+            f"  {escape(saved.checkpoint_path)}",
             "",
             "[b]Where the practice stands[/b]",
             f"  {escape(position_text(saved.result))}",
