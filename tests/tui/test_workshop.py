@@ -413,3 +413,37 @@ async def test_the_picker_opens_the_first_workshop_on_enter(tmp_path: Path) -> N
         await pilot.pause()
         assert isinstance(app.screen, PresenterScreen)
         assert app.screen.session.path == path.resolve()
+
+
+async def test_brackets_in_names_titles_and_paths_show_as_written(tmp_path: Path) -> None:
+    """A practice name, a segment title and a data directory with brackets in them are
+    shown as written on every workshop screen, never read as markup (which ended the app)."""
+    root = tmp_path / "data [North] [/"
+    store, path = cohort(root)
+    file = store.layout.practice_file("lakeside-smiles")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("Lakeside Smiles", "Lakeside [/] Smiles [b]"),
+        encoding="utf-8",
+    )
+    text = path.read_text(encoding="utf-8")
+    second = re.findall(r'^title = "(.*)"$', text, flags=re.M)[2]  # the second segment's
+    path.write_text(text.replace(f'"{second}"', '"Wrap [North] [/"', 1), encoding="utf-8")
+    app = make_app(root, clock=lambda: TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot, path)
+        assert "Next: Wrap [North] [/" in screen_text(app)
+        assert "Lakeside [/] Smiles [b]" in screen_text(app)
+        await pilot.press("]")  # Lakeside in focus
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptsScreen)
+        assert "Lakeside [/] Smiles [b]" in screen_text(app)
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        assert "Coach notes · Lakeside [/] Smiles [b]" in screen_text(app)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        app.push_screen(WorkshopPickerScreen())
+        await pilot.pause()
+        assert f"Workshop files are kept in {root}" in screen_text(app)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from balancecoach.core.format import signed
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.screens.workshop_views import (
     Cell,
     FitTable,

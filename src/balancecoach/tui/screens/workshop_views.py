@@ -14,6 +14,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, OptionList, Static, TextArea
@@ -22,6 +23,7 @@ from textual.widgets.option_list import Option
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.core.format import signed
 from balancecoach.tui.late import still_open
+from balancecoach.tui.markup import escape
 from balancecoach.tui.widgets.footer import KeyBar
 from balancecoach.tui.widgets.quadrant import QuadrantChart, QuadrantPoint
 from balancecoach.tui.widgets.title import TitleBar
@@ -381,7 +383,7 @@ only partly done or not done.
         head = self.query_one("#prompts-head", Static)
         text = self.query_one("#prompts-text", Static)
         if not prompts:
-            head.update(f"{name}: no prompts yet")
+            head.update(f"{escape(name)}: no prompts yet")
             text.update(
                 "Prompts come from a checkpoint both the doctor and the manager answered, "
                 "and from last quarter's reviewed commitments. This practice has neither "
@@ -390,7 +392,9 @@ only partly done or not done.
             return
         self.at = max(0, min(self.at, len(prompts) - 1))
         prompt = prompts[self.at]
-        head.update(f"{name} · question {self.at + 1} of {len(prompts)} · n next, p previous")
+        head.update(
+            f"{escape(name)} · question {self.at + 1} of {len(prompts)} · n next, p previous"
+        )
         body = Text()
         body.append(self.KIND_WORDS[prompt.kind] + "\n\n", style="bold cyan")
         body.append(prompt.question + "\n\n", style="bold")
@@ -437,7 +441,7 @@ without saving.
         quarter = str(Quarter.of(self.app.clock()))
         self.quarter = quarter
         self.query_one("#notes-title", Static).update(
-            f"Coach notes · {self.session.name(p.index)} · {quarter}"
+            f"Coach notes · {escape(self.session.name(p.index))} · {quarter}"
         )
         checkpoints, _ = p.store.load_checkpoints(p.slug)
         existing = next((c for c in checkpoints if c.quarter == quarter), None)
@@ -450,9 +454,15 @@ without saving.
         try:
             path = save_coach_notes(self.participant, text, self.app.clock())
         except (DataError, DataErrors, OSError, ValueError) as exc:
-            self.notify(str(exc), title="The notes were not saved", severity="error", timeout=10)
+            self.notify(
+                str(exc),
+                title="The notes were not saved",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
-        self.notify(str(path), title="Notes saved", timeout=4)
+        self.notify(str(path), title="Notes saved", timeout=4, markup=False)
         self.dismiss()
 
 
@@ -513,12 +523,12 @@ with comments) or open any file with `balancecoach workshop FILE`.
         self.sub_title = "workshops"
         options = self.query_one(OptionList)
         for path in list_workshops(self.app.store):
-            options.add_option(Option(path.stem, id=str(path)))
+            options.add_option(Option(Content(path.stem), id=str(path)))
         options.add_option(Option("+ New workshop with every practice here", id=self.NEW))
         options.highlighted = 0  # Enter opens the first at once
         options.focus()
         self.query_one("#picker-note", Static).update(
-            f"Workshop files are kept in {workshops_folder(self.app.store)}"
+            f"Workshop files are kept in {escape(workshops_folder(self.app.store))}"
         )
 
     def action_open(self) -> None:
@@ -540,9 +550,11 @@ with comments) or open any file with `balancecoach workshop FILE`.
             try:
                 path = create_workshop(self.app.store, f"Workshop {today:%B %Y}", slugs)
             except (DataError, OSError) as exc:
-                self.notify(str(exc), title="No workshop file was written", severity="error")
+                self.notify(
+                    str(exc), title="No workshop file was written", severity="error", markup=False
+                )
                 return
-            self.notify(str(path), title="Workshop file written", timeout=6)
+            self.notify(str(path), title="Workshop file written", timeout=6, markup=False)
         else:
             path = Path(choice)
         self.app.pop_screen()
