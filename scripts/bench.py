@@ -12,7 +12,8 @@ gap between the two means the machine was busy: run again later, or compare rati
 Sections (all by default):
   tui    launch to the home screen filled with the demo practice, against a bare Textual
          app showing one Static; and the peak memory of both. The first, unmeasured launch
-         writes the practice list's index, as a person's first start does
+         writes the practice list's index, as a person's first start does. The same on the
+         cohort of 500 practices scripts/scale_bench.py keeps in .bench/, when it is there
   cli    `practices`, `report`, `chart` and `export` on the demo practice, against
          `python -c "import pydantic"`
   keys   answering a statement and moving to the next, per key, against moving the
@@ -296,6 +297,36 @@ def section_tui(data: Path, slug: str, runs: int, env: dict[str, str]) -> None:
     )
 
 
+#: The cohort scripts/scale_bench.py makes (and keeps) once.
+COHORT = ROOT / ".bench" / "cohort-500x12"
+
+
+def section_tui_cohort(runs: int, env: dict[str, str]) -> None:
+    """The same launch on the 500-practice cohort, from a copy (the app writes its index)."""
+    print("\nTUI start on the cohort of 500 practices × 12 checkpoints (its index written)")
+    if not (COHORT / "practices").is_dir():
+        print("  left out: run scripts/scale_bench.py once to make the cohort in .bench/")
+        return
+    with tempfile.TemporaryDirectory(prefix="balancecoach-bench-cohort-") as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(COHORT / "practices", data / "practices")
+        slug = min(p.name for p in (data / "practices").iterdir())
+        cohort_env = _child_env(data)
+        ours, bare = interleaved(
+            [PY, "-c", OUR_APP, str(data), slug], [PY, "-c", BARE_APP], runs, cohort_env
+        )
+        row("", "ours", "floor", "ratio", "")
+        show_times("TUI start, 500 practices", ours, bare, None)
+        ra, rb = median(ours, "rss"), median(bare, "rss")
+        row(
+            "peak memory (RSS), 500 practices",
+            f"{ra / 2**20:6.1f} MB",
+            f"{rb / 2**20:6.1f} MB",
+            f"{ra / rb:5.2f}×",
+            "",
+        )
+
+
 def section_cli(data: Path, slug: str, runs: int, env: dict[str, str]) -> None:
     bc = [PY, "-m", "balancecoach", "--data-dir", str(data)]
     floor = [PY, "-c", "import pydantic"]
@@ -435,7 +466,7 @@ def main() -> int:
         )
         slug = next(p.name for p in (data / "practices").iterdir())
         steps: dict[str, Callable[[], None]] = {
-            "tui": lambda: section_tui(data, slug, runs, env),
+            "tui": lambda: (section_tui(data, slug, runs, env), section_tui_cohort(runs, env)),
             "cli": lambda: section_cli(data, slug, runs, env),
             "keys": lambda: section_keys(data, max(2, runs // 3), 20 if args.quick else 40, env),
             "scale": lambda: section_scale(args.quick, env),
