@@ -135,6 +135,9 @@ async def test_quitting_mid_assessment_resumes_every_answer(tmp_path: Path) -> N
         assert screen.visit.answers["doctor"] == {ids[0]: 4, ids[1]: 2, ids[3]: 5, ids[4]: 1}
         assert screen.visit.position["doctor"] == 5
         assert screen.visit.role == "doctor"
+        # the practice is called by its name, not its folder's
+        assert screen.visit.practice_name == "Harbour Family Dental (demo)"
+        assert screen.sub_title.startswith("Harbour Family Dental (demo) · ")
 
 
 async def test_export_report_from_the_practice_screen(tmp_path: Path) -> None:

@@ -126,5 +126,14 @@ def start_first_visit(
     app.push_screen(screen_for(visit))
 
 
-def resume_first_visit(app: BalanceCoachApp, slug: str) -> None:
-    start_first_visit(app, slug, slug)
+def resume_first_visit(app: BalanceCoachApp, slug: str, name: str | None = None) -> None:
+    """Carry on with the practice's unfinished first visit; `name` is the practice's name
+    (without it, the name the draft was saved with, else the folder name)."""
+    if name is None:
+        try:
+            data = app.drafts.load(DRAFT_KIND, slug) or {}
+        except (DataError, DataErrors):
+            data = {}
+        saved = data.get("practice_name")
+        name = saved if isinstance(saved, str) and saved else slug
+    start_first_visit(app, slug, name)

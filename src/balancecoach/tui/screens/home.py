@@ -184,7 +184,9 @@ to +100 production-leaning).
             return
         from balancecoach.tui.journey import resume_first_visit
 
-        resume_first_visit(self.app, drafts[0].slug)
+        slug = drafts[0].slug
+        row = getattr(self, "_rows", {}).get(slug)
+        resume_first_visit(self.app, slug, row.name if row is not None else None)
 
 
 def _notes(row) -> str:
