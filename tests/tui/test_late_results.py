@@ -352,3 +352,54 @@ async def test_a_practice_created_under_help_starts_its_visit_with_nothing_left_
         assert isinstance(app.screen, AssessmentScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, AssessmentScreen]
     assert app.return_code in (None, 0)
+
+
+async def test_a_second_ctrl_s_while_the_practice_is_written_creates_it_once(
+    tmp_path, monkeypatch
+) -> None:
+    app = demo_app(tmp_path)
+    calls: list[str] = []
+    create = PracticeStore.create_practice
+
+    def counted(store, practice, *args, **kwargs):
+        calls.append(practice.practice.name)
+        return create(store, practice, *args, **kwargs)
+
+    monkeypatch.setattr(PracticeStore, "create_practice", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        gate = await new_practice_held(app, pilot, monkeypatch, "Twice Dental")
+        await pilot.press("ctrl+s")  # again, while the first is held at the gate
+        await pilot.pause()
+        gate.open.set()
+        await settle(app, pilot)
+        assert calls == ["Twice Dental"]
+        assert [s for s in app.store.slugs() if s.startswith("twice")] == ["twice-dental"]
+        assert app.screen.visit.practice_name == "Twice Dental"  # its first visit began
+
+
+async def test_charts_drawn_for_an_older_window_size_do_not_replace_newer_ones(
+    tmp_path, monkeypatch
+) -> None:
+    """A resize starts a new drawing; the one already under way, if it finishes last, is
+    not shown over it."""
+    sizes: list[tuple[int, int]] = []
+    build = revisit_progress.build_progress
+
+    def recorded(content, revisit, context, today, size):
+        sizes.append(size)
+        return build(content, revisit, context, today, size)
+
+    monkeypatch.setattr(revisit_progress, "build_progress", recorded)
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        start_revisit(app, DEMO_SLUG, at="progress")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen) and screen.progress is not None
+        current, first = screen.progress, sizes[0]
+        stale = build(app.content, screen.revisit, screen.revisit.context, app.clock(), (40, 18))
+        screen._show(stale, (40, 18))  # arrives late, for a size the window does not have
+        assert screen.progress is current
+        screen._show(stale, first)  # for the size it has: shown
+        assert screen.progress is stale

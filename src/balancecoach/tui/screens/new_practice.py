@@ -125,7 +125,12 @@ Only the practice's own totals are ever asked for: no patient details.
     def _back_pressed(self) -> None:
         self.app.pop_screen()
 
+    #: True while the practice is being written: a second Ctrl+S (or click) waits for it.
+    _saving = False
+
     def action_create(self) -> None:
+        if self._saving:
+            return
         first_bad: Input | None = None
         for field in self.query(Input):
             result = field.validate(field.value)
@@ -137,6 +142,7 @@ Only the practice's own totals are ever asked for: no patient details.
             self.notify("Some fields need attention: see the notes under them.", severity="warning")
             return
         values = {key: self.query_one(f"#field-{key}", Input).value.strip() for key in self.FIELDS}
+        self._saving = True
         self._save(values)
 
     @work(thread=True, exclusive=True)
@@ -162,15 +168,15 @@ Only the practice's own totals are ever asked for: no patient details.
             )
             slug = app.store.create_practice(practice)
         except DataError as exc:
-            app.call_from_thread(
-                app.notify,
-                str(exc),
-                title="The practice was not saved",
-                severity="error",
-                markup=False,
-            )
+            app.call_from_thread(self._not_saved, exc)
             return
         app.call_from_thread(self._created, slug, values["name"])
+
+    def _not_saved(self, exc: DataError) -> None:
+        self._saving = False  # corrected and tried again, it may be saved
+        self.app.notify(
+            str(exc), title="The practice was not saved", severity="error", markup=False
+        )
 
     def _created(self, slug: str, name: str) -> None:
         if not still_open(self):

@@ -205,11 +205,13 @@ should be about.
         except (DataError, DataErrors, ValueError) as exc:
             app.call_from_thread(self._failed, exc)
             return
-        app.call_from_thread(self._show, progress)
+        app.call_from_thread(self._show, progress, size)
 
-    def _show(self, progress: Progress) -> None:
+    def _show(self, progress: Progress, size: tuple[int, int] | None = None) -> None:
         if not still_open(self):  # left for another step while the charts were drawn
             return
+        if size is not None and size != self._drawn_for:
+            return  # drawn for a size the window no longer has: a newer drawing is coming
         self.progress = progress
         self.query_one("#show-summary", Static).update(
             summary_view(self.revisit, progress.summary, progress.no_charts)
