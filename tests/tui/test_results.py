@@ -297,3 +297,18 @@ def test_every_binding_has_an_id_a_description_and_help() -> None:
         assert "##" in screen.HELP
     keys = {b.key for b in ResultsScreen.BINDINGS}
     assert {"c", "d", "m", "escape", "1", "2", "3", "4"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("quadrant", "said"),
+    [
+        ("integrated", "an integrated"),
+        ("drifting", "a drifting"),
+        ("production-leaning", "a production-leaning"),
+        ("patient-leaning", "a patient-leaning"),
+    ],
+)
+def test_a_quadrant_takes_its_article(quadrant: str, said: str) -> None:
+    from balancecoach.tui.screens.results import _a
+
+    assert _a(quadrant) == said

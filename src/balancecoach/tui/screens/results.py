@@ -295,9 +295,10 @@ that pulled it that way.
             return "One of you skipped too many statements to place on the chart."
         if qa != qb:
             return (
-                f"The average hides a difference: the {title_of(a.role).lower()} sees a "
-                f"{qa} practice, the {title_of(b.role).lower()} a {qb} one, so the average can "
-                "look balanced when it is not. Start with the conversation prompts (press 3)."
+                f"The average hides a difference: the {title_of(a.role).lower()} sees "
+                f"{_a(qa)} practice, the {title_of(b.role).lower()} {_a(qb)} one, so the "
+                "average can look balanced when it is not. Start with the conversation "
+                "prompts (press 3)."
             )
         return f"You both see the practice as {qa}."
 
@@ -619,3 +620,8 @@ say so. **↑ ↓ PgUp PgDn** scroll; **Escape** closes.
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _a(word: str) -> str:
+    """The word with its article: "an integrated", "a drifting"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
