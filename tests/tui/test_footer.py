@@ -164,3 +164,37 @@ async def test_title_bar_follows_the_app_and_the_screen() -> None:
         await pilot.pause()
         title = app.screen.query_one(TitleBar)
         assert str(title.render()) == "balancecoach — Smile Dental · results"
+
+
+class GroupedApp(App[None]):
+    SECTION = Binding.Group("Section")
+    BINDINGS = [
+        Binding("1", "section(1)", "First", group=SECTION),
+        Binding("2", "section(2)", "Second", group=SECTION),
+        Binding("c", "continue", "Continue"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+    def action_section(self, n: int) -> None:
+        self.pressed.append(f"section {n}")
+
+    def action_continue(self) -> None:
+        self.pressed.append("continue")
+
+
+async def test_the_keys_of_a_group_are_drawn_together_and_each_can_be_clicked() -> None:
+    app = GroupedApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.query_one(KeyBar).render().plain
+        assert line.startswith(" 1 2 Section  c Continue ")
+        await pilot.click(KeyBar, offset=(line.index("2"), 0))
+        await pilot.click(KeyBar, offset=(line.index("Continue"), 0))
+        await pilot.pause()
+        assert app.pressed == ["section 2", "continue"]

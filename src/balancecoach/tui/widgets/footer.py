@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
@@ -18,12 +19,14 @@ from textual.widget import Widget
 
 
 class Key(NamedTuple):
-    """One key as shown: what is pressed, how it is written, what it does."""
+    """One key as shown: what is pressed, how it is written, what it does, and the group
+    it is shown in (keys of one group side by side, then the group's name)."""
 
     key: str
     display: str
     description: str
     enabled: bool
+    group: str | None = None
 
 
 class KeyBar(Widget, can_focus=False):
@@ -79,8 +82,9 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
+            group = binding.group.description if binding.group is not None else None
             keys.append(
-                Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+                Key(binding.key, app.get_key_display(binding), binding.description, enabled, group)
             )
         palette = None
         if app.ENABLE_COMMAND_PALETTE:
@@ -113,34 +117,59 @@ class KeyBar(Widget, can_focus=False):
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def _piece(self, key: Key) -> Text:
+    def _runs(self) -> list[list[Key]]:
+        """The keys in the pieces they are drawn in: one key alone, or the neighbouring
+        keys of one group together."""
+        runs: list[list[Key]] = []
+        for key in self._keys:
+            if runs and key.group is not None and runs[-1][-1].group == key.group:
+                runs[-1].append(key)
+            else:
+                runs.append([key])
+        return runs
+
+    def _piece(self, run: list[Key]) -> tuple[Text, list[tuple[int, int, Key]]]:
+        """One piece of the bar, and where each of its keys is in it."""
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
-        piece = Text.assemble(
-            (f" {key.display} ", key_style), (f"{key.description} ", description_style)
-        )
-        if not key.enabled:
-            piece.stylize("dim")
-        return piece
+        piece = Text(" ")
+        spans: list[tuple[int, int, Key]] = []
+        for key in run:
+            at = piece.cell_len
+            piece.append(key.display, key_style if key.enabled else key_style + Style(dim=True))
+            if len(run) == 1:
+                piece.append(" ")
+                description = key.description
+                piece.append(
+                    f"{description} ",
+                    description_style if key.enabled else description_style + Style(dim=True),
+                )
+            else:
+                piece.append(" ")
+            spans.append((at, piece.cell_len, key))
+        if len(run) > 1:
+            piece.append(f"{run[0].group} ", description_style)
+        return piece, spans
 
     def render(self) -> Text:
         width = self.size.width
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, Key]] = []
-        right = self._piece(self._palette) if self._palette is not None else None
-        room = width - (right.cell_len + 1 if right is not None else 0)
-        for key in self._keys:
-            piece = self._piece(key)
+        right = self._piece([self._palette]) if self._palette is not None else None
+        room = width - (right[0].cell_len + 1 if right is not None else 0)
+        for run in self._runs():
+            piece, where = self._piece(run)
             if line.cell_len + piece.cell_len > room:
                 break  # no half keys: what does not fit is left out
-            start = line.cell_len
+            offset = line.cell_len
             line.append_text(piece)
-            spans.append((start, line.cell_len, key))
-        if right is not None and self._palette is not None:
-            line.pad_right(max(0, width - line.cell_len - right.cell_len))
-            start = line.cell_len
-            line.append_text(right)
-            spans.append((start, line.cell_len, self._palette))
+            spans.extend((offset + a, offset + b, key) for a, b, key in where)
+        if right is not None:
+            piece, where = right
+            line.pad_right(max(0, width - line.cell_len - piece.cell_len))
+            offset = line.cell_len
+            line.append_text(piece)
+            spans.extend((offset + a, offset + b, key) for a, b, key in where)
         self._spans = spans
         return line
 
