@@ -48,7 +48,7 @@ from balancecoach.core.records import Practice, Quarter  # noqa: E402
 from balancecoach.storage.catalogs import load_content  # noqa: E402
 from balancecoach.storage.demo import DEMO_SLUG, install_demo  # noqa: E402
 from balancecoach.storage.store import PracticeStore  # noqa: E402
-from balancecoach.storage.workshops import workshops_folder  # noqa: E402
+from balancecoach.storage.workshops import practice_entries, workshops_folder  # noqa: E402
 from balancecoach.tui import journey  # noqa: E402
 from balancecoach.tui import revisit as revisit_flow  # noqa: E402
 from balancecoach.tui.app import BalanceCoachApp, make_app  # noqa: E402
@@ -255,12 +255,7 @@ def workshop_file(store: PracticeStore) -> Path:
         slugs.append(generator.write(story, load_content(), store.root))
     doc = tomlkit.parse(WORKSHOP_EXAMPLE.read_text(encoding="utf-8"))
     doc["date"] = TODAY
-    practices = tomlkit.aot()
-    for slug in slugs:
-        entry = tomlkit.table()
-        entry["slug"] = slug
-        practices.append(entry)
-    doc["practice"] = practices
+    doc["practice"] = practice_entries(slugs)
     path = workshops_folder(store) / WORKSHOP_EXAMPLE.name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")

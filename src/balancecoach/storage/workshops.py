@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from balancecoach.core.errors import DataError, DataErrors
 from balancecoach.storage.toml_read import find_line, read_toml, validate
@@ -119,6 +119,18 @@ def list_workshops(store: PracticeStore) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
 
 
+def practice_entries(slugs: list[str]) -> Any:
+    """The `[[practice]]` blocks naming `slugs`, for a tomlkit document."""
+    import tomlkit
+
+    practices = tomlkit.aot()
+    for slug in slugs:
+        entry = tomlkit.table()
+        entry["slug"] = slug
+        practices.append(entry)
+    return practices
+
+
 def default_workshop_text(title: str, slugs: list[str]) -> str:
     """A new workshop file: the practices given and a two-hour agenda, commented so it can
     be edited by hand."""
@@ -136,12 +148,7 @@ def default_workshop_text(title: str, slugs: list[str]) -> str:
     )
     doc.add(tomlkit.nl())
     doc["title"] = title
-    practices = tomlkit.aot()
-    for slug in slugs:
-        entry = tomlkit.table()
-        entry["slug"] = slug
-        practices.append(entry)
-    doc["practice"] = practices
+    doc["practice"] = practice_entries(slugs)
     segments = tomlkit.aot()
     for seg_title, minutes, flow in DEFAULT_AGENDA:
         seg = tomlkit.table()

@@ -94,11 +94,11 @@ def go_back(app: BalanceCoachApp, visit: FirstVisit, stage: Stage) -> None:
 
 
 def start_first_visit(
-    app: BalanceCoachApp, slug: str, name: str, *, at: Stage | None = None
+    app: BalanceCoachApp, slug: str, name: str | None, *, at: Stage | None = None
 ) -> None:
     """Begin (or, when a draft exists for this practice, resume) the first visit; with
     `at`, at that stage unless the visit is already past it. `name` is what the screens
-    call the practice."""
+    call the practice (None: the name the draft was saved with, else the folder name)."""
     try:
         data = app.drafts.load(DRAFT_KIND, slug)
     except (DataError, DataErrors) as exc:
@@ -118,8 +118,9 @@ def start_first_visit(
         except ValueError as exc:
             app.notify(f"{exc}; a new visit starts.", severity="warning", markup=False)
     if visit is None:
-        visit = FirstVisit(slug=slug, practice_name=name)
-    visit.practice_name = name
+        visit = FirstVisit(slug=slug, practice_name=name or slug)
+    elif name is not None:
+        visit.practice_name = name
     if at is not None and ORDER.index(visit.stage) < ORDER.index(at):
         visit.stage = at
     autosave(app, visit)
@@ -128,12 +129,5 @@ def start_first_visit(
 
 def resume_first_visit(app: BalanceCoachApp, slug: str, name: str | None = None) -> None:
     """Carry on with the practice's unfinished first visit; `name` is the practice's name
-    (without it, the name the draft was saved with, else the folder name)."""
-    if name is None:
-        try:
-            data = app.drafts.load(DRAFT_KIND, slug) or {}
-        except (DataError, DataErrors):
-            data = {}
-        saved = data.get("practice_name")
-        name = saved if isinstance(saved, str) and saved else slug
+    (without it, the name the draft was saved with)."""
     start_first_visit(app, slug, name)
